@@ -1,0 +1,62 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help install run serve worker beat migrate demo test lint format check clean
+
+help:
+	@echo "make run    - the portal on http://127.0.0.1:$(PORT) with worker, beat and demo data"
+	@echo "make test   - lint, migration and system checks, then the whole test suite"
+	@echo "make format - rewrite the code with ruff's formatter and fixes"
+
+# Reinstall only when a requirements file changed since the last install.
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+var:
+	mkdir -p var/mail var/broker/in var/broker/processed var/media
+
+migrate: install var
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py seed_demo
+
+# Web server, Celery worker and Celery beat together. Ctrl-C stops all three, and so does
+# any one of them exiting (a port already in use, say), so nothing is left running half-way.
+run: demo
+	@echo "Portal on http://127.0.0.1:$(PORT)  (demo logins: alice@, staff@, manager@example.com / loyalty-demo)"
+	@trap 'kill $$(jobs -p) 2>/dev/null' INT TERM; \
+	$(BIN)/celery -A loyalty worker --loglevel=INFO --concurrency=1 & \
+	$(BIN)/celery -A loyalty beat --loglevel=INFO --schedule=var/celerybeat-schedule & \
+	$(PY) manage.py runserver 127.0.0.1:$(PORT) & \
+	wait -n; status=$$?; kill $$(jobs -p) 2>/dev/null; wait; exit $$status
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+check: install var
+	DJANGO_SETTINGS_MODULE=loyalty.settings.test $(PY) manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=loyalty.settings.test $(PY) manage.py check --fail-level WARNING
+
+test: lint check
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,106 @@
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .identifiers import card_number_format
+from .models import Member, User
+from .services import member_create
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "first_name", "last_name", "store", "is_staff", "is_active"]
+    list_filter = ["is_staff", "is_superuser", "is_active", "groups", "store"]
+    search_fields = ["email", "first_name", "last_name"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (_("Personal info"), {"fields": ["first_name", "last_name"]}),
+        (
+            _("Work"),
+            {
+                "fields": ["store", "groups", "is_staff"],
+                "description": _(
+                    "Store staff: put them in the 'Store staff' group and pick their store. "
+                    "Program managers: the 'Program managers' group and 'Staff status' "
+                    "(admin access)."
+                ),
+            },
+        ),
+        (
+            _("Access"),
+            {"fields": ["is_active", "is_superuser", "user_permissions"], "classes": ["collapse"]},
+        ),
+        (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": ["email", "first_name", "last_name", "password1", "password2"],
+            },
+        ),
+    ]
+    readonly_fields = ["last_login", "date_joined"]
+    actions = ["give_member_card"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Only a superuser hands out superuser status or single permissions; managers work
+        # with the two groups, so no one can raise their own rights.
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += ["is_superuser", "user_permissions"]
+        return fields
+
+    @admin.action(description=_("Give a member card (and points account) to the selected users"))
+    def give_member_card(self, request, queryset):
+        created = 0
+        for user in queryset.filter(member__isnull=True):
+            member_create(user=user)
+            created += 1
+        self.message_user(
+            request,
+            ngettext("%d user became a member.", "%d users became members.", created) % created,
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Member)
+class MemberAdmin(admin.ModelAdmin):
+    list_display = ["card_display", "user", "full_name", "phone", "joined_at"]
+    list_select_related = ["user"]
+    search_fields = ["=card_number", "user__email", "=phone", "user__first_name", "user__last_name"]
+    readonly_fields = ["user", "card_number", "joined_at", "balance"]
+    fields = [
+        "user",
+        "card_number",
+        "balance",
+        "phone",
+        "birthday",
+        "reminder_emails",
+        "marketing_emails",
+        "joined_at",
+    ]
+    date_hierarchy = "joined_at"
+
+    def has_add_permission(self, request) -> bool:
+        # Members come from sign-up, or from the "Give a member card" action on users.
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # A member with a points history is never deleted; deactivate the user instead.
+        return False
+
+    @admin.display(description=_("card number"), ordering="card_number")
+    def card_display(self, member: Member) -> str:
+        return card_number_format(member.card_number)
+
+    @admin.display(description=_("name"))
+    def full_name(self, member: Member) -> str:
+        return member.user.get_full_name()
+
+    @admin.display(description=_("available points"))
+    def balance(self, member: Member) -> int:
+        return member.points_account.balance

@@ -1,0 +1,103 @@
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .identifiers import phone_normalize
+from .models import Member
+
+
+class SignupDetailsForm(forms.Form):
+    """Extra sign-up fields; allauth's adapter saves them on the user."""
+
+    first_name = forms.CharField(
+        label=_("First name"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    last_name = forms.CharField(
+        label=_("Last name"),
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+
+    field_order = ["first_name", "last_name", "email", "password1", "password2"]
+
+    def signup(self, request, user) -> None:
+        """Nothing more to save: the adapter stored the names and created the member."""
+
+
+class ProfileForm(forms.Form):
+    first_name = forms.CharField(
+        label=_("First name"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    last_name = forms.CharField(
+        label=_("Last name"),
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=30,
+        required=False,
+        help_text=_("Staff can find you by this number at the till."),
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    birthday = forms.DateField(
+        label=_("Birthday"),
+        required=False,
+        help_text=_("We like to send a little something on your birthday."),
+        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
+    )
+    reminder_emails = forms.BooleanField(
+        label=_("Remind me before my points expire"), required=False
+    )
+    marketing_emails = forms.BooleanField(label=_("Send me news and offers"), required=False)
+
+    def __init__(self, *args, member: Member, **kwargs):
+        self.member = member
+        super().__init__(*args, **kwargs)
+
+    def clean_phone(self) -> str:
+        phone = phone_normalize(self.cleaned_data["phone"])
+        if not phone:
+            return ""
+        if not 6 <= len(phone.lstrip("+")) <= 15:
+            raise forms.ValidationError(_("Enter a phone number of 6 to 15 digits."))
+        taken = Member.objects.filter(phone=phone).exclude(pk=self.member.pk).exists()
+        if taken:
+            raise forms.ValidationError(
+                _("This phone number belongs to another member. Ask staff for help.")
+            )
+        return phone
+
+    def clean_birthday(self) -> datetime.date | None:
+        birthday = self.cleaned_data["birthday"]
+        if birthday is None:
+            return None
+        if birthday > timezone.localdate():
+            raise forms.ValidationError(_("Your birthday cannot be in the future."))
+        if birthday.year < 1900:
+            raise forms.ValidationError(_("Enter a birthday after 1900."))
+        return birthday
+
+
+class MemberSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Card number, email or phone"),
+        max_length=254,
+        widget=forms.TextInput(
+            attrs={
+                "autofocus": True,
+                "autocomplete": "off",
+                "autocapitalize": "off",
+                "spellcheck": "false",
+                "enterkeyhint": "search",
+            }
+        ),
+    )

@@ -1,0 +1,63 @@
+"""The two working roles as groups: "Store staff" and "Program managers".
+
+Later migrations that add permissions extend these groups the same way.
+"""
+
+from django.contrib.auth.management import create_permissions
+from django.db import migrations
+
+STORE_STAFF = "Store staff"
+PROGRAM_MANAGERS = "Program managers"
+
+GROUP_PERMISSIONS = {
+    STORE_STAFF: [
+        ("members", "use_staff_desk"),
+        ("members", "view_member"),
+    ],
+    PROGRAM_MANAGERS: [
+        ("members", "use_staff_desk"),
+        ("members", "view_member"),
+        ("members", "change_member"),
+        ("members", "view_user"),
+        ("members", "add_user"),
+        ("members", "change_user"),
+        ("loyalty", "view_store"),
+        ("loyalty", "add_store"),
+        ("loyalty", "change_store"),
+        ("loyalty", "view_pointsaccount"),
+        ("auth", "view_group"),
+    ],
+}
+
+
+def create_groups(apps, schema_editor):
+    # Permissions are normally created after all migrations ran; make them exist now.
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for group_name, codenames in GROUP_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=group_name)
+        for app_label, codename in codenames:
+            permission = Permission.objects.get(
+                content_type__app_label=app_label, codename=codename
+            )
+            group.permissions.add(permission)
+
+
+def remove_groups(apps, schema_editor):
+    apps.get_model("auth", "Group").objects.filter(name__in=GROUP_PERMISSIONS).delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("members", "0001_initial"),
+        ("loyalty", "0002_initial"),
+    ]
+
+    operations = [migrations.RunPython(create_groups, remove_groups)]

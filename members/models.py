@@ -1,0 +1,110 @@
+"""Users (email is the login), member profiles and their card numbers."""
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .identifiers import CARD_NUMBER_LENGTH
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        if not extra_fields["is_staff"] or not extra_fields["is_superuser"]:
+            raise ValueError("A superuser needs is_staff and is_superuser.")
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A person who signs in: a customer, a store staff member or a program manager.
+
+    `is_staff` keeps Django's meaning (may use the admin): program managers have it, store staff
+    do not. What store staff may do comes from the "Store staff" group's permissions.
+    """
+
+    username = None
+    email = models.EmailField(_("email address"), unique=True)
+    store = models.ForeignKey(
+        "loyalty.Store",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("store"),
+        help_text=_("The store a staff member works at."),
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class Member(models.Model):
+    """The loyalty side of a customer: card number, contact details and email preferences."""
+
+    user = models.OneToOneField(
+        User, on_delete=models.PROTECT, related_name="member", verbose_name=_("user")
+    )
+    card_number = models.CharField(
+        _("card number"), max_length=CARD_NUMBER_LENGTH, unique=True, editable=False
+    )
+    phone = models.CharField(
+        _("phone"),
+        max_length=20,
+        blank=True,
+        help_text=_("Digits only, with a leading + for an international number."),
+    )
+    birthday = models.DateField(_("birthday"), null=True, blank=True)
+    reminder_emails = models.BooleanField(
+        _("points reminders"),
+        default=True,
+        help_text=_("Emails before points expire."),
+    )
+    marketing_emails = models.BooleanField(
+        _("news and offers"),
+        default=False,
+        help_text=_("Emails about promotions and new rewards."),
+    )
+    joined_at = models.DateTimeField(_("joined"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-joined_at"]
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        permissions = [("use_staff_desk", _("Can use the staff desk"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["phone"], condition=~Q(phone=""), name="member_phone_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} ({self.card_number})"
+
+    @property
+    def display_name(self) -> str:
+        return self.user.get_full_name() or self.user.email

@@ -1,0 +1,39 @@
+"""Reads about members."""
+
+from django.db.models import QuerySet
+
+from .identifiers import card_number_is_valid, card_number_normalize, phone_normalize
+from .models import Member
+
+
+def _members() -> QuerySet[Member]:
+    return Member.objects.select_related("user", "points_account")
+
+
+def member_get_by_card(*, card_number: str) -> Member | None:
+    card_number = card_number_normalize(card_number)
+    if not card_number_is_valid(card_number):
+        return None
+    return _members().filter(card_number=card_number).first()
+
+
+def member_find(*, query: str) -> Member | None:
+    """The one member that `query` names exactly: a card number, an email or a phone number.
+
+    Exact matches only, never a partial list: staff find the customer in front of them, and no
+    one can browse the member base by typing a few letters.
+    """
+    query = (query or "").strip()
+    if not query:
+        return None
+    if "@" in query:
+        return _members().filter(user__email__iexact=query).first()
+    card_number = card_number_normalize(query)
+    if card_number.isdigit() and card_number_is_valid(card_number):
+        member = member_get_by_card(card_number=card_number)
+        if member is not None:
+            return member
+    phone = phone_normalize(query)
+    if len(phone.lstrip("+")) >= 6:
+        return _members().filter(phone=phone).first()
+    return None

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import staff_views
+
+app_name = "staff"
+
+urlpatterns = [
+    path("", staff_views.desk, name="desk"),
+    path("members/<str:card_number>/", staff_views.member_detail, name="member"),
+]

@@ -1,0 +1,63 @@
+"""The staff desk: find the member in front of you and open their summary."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from .forms import MemberSearchForm
+from .identifiers import card_number_format
+from .selectors import member_find, member_get_by_card
+
+STAFF_DESK_PERMISSION = "members.use_staff_desk"
+
+
+def staff_desk_required(view):
+    """Sign-in first (a staff member at a fresh tablet gets the login page), then the permission."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.has_perm(STAFF_DESK_PERMISSION):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@staff_desk_required
+@require_GET
+def desk(request: HttpRequest) -> HttpResponse:
+    form = MemberSearchForm(request.GET or None)
+    if form.is_valid():
+        member = member_find(query=form.cleaned_data["q"])
+        if member is not None:
+            return redirect("staff:member", card_number=member.card_number)
+        messages.error(
+            request,
+            _("No member matches that card number, email or phone. Check it and try again."),
+        )
+    return render(request, "staff/desk.html", {"form": form})
+
+
+@staff_desk_required
+@require_GET
+def member_detail(request: HttpRequest, card_number: str) -> HttpResponse:
+    member = member_get_by_card(card_number=card_number)
+    if member is None:
+        raise Http404
+    return render(
+        request,
+        "staff/member_detail.html",
+        {
+            "member": member,
+            "account": member.points_account,
+            "card_number_display": card_number_format(member.card_number),
+            "search_form": MemberSearchForm(),
+        },
+    )

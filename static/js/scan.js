@@ -1,0 +1,69 @@
+// Staff desk: "Scan with camera" where the browser has the BarcodeDetector API.
+// The page works without it: a USB or Bluetooth scanner types the number and presses Enter.
+(function () {
+  "use strict";
+  const form = document.querySelector("[data-scan-form]");
+  if (!form || !("BarcodeDetector" in window) || !navigator.mediaDevices) {
+    return;
+  }
+  const startButton = form.querySelector("[data-scan-button]");
+  const view = form.querySelector("[data-scan-view]");
+  const video = form.querySelector("[data-scan-video]");
+  const stopButton = form.querySelector("[data-scan-stop]");
+  const input = form.querySelector("input[name=q]");
+  let stream = null;
+  let running = false;
+
+  function stop() {
+    running = false;
+    if (stream) {
+      stream.getTracks().forEach(function (track) { track.stop(); });
+      stream = null;
+    }
+    view.hidden = true;
+    startButton.hidden = false;
+    input.focus();
+  }
+
+  async function start() {
+    let detector;
+    try {
+      detector = new window.BarcodeDetector({ formats: ["qr_code"] });
+      stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } });
+    } catch (error) {
+      startButton.hidden = true;
+      return;
+    }
+    video.srcObject = stream;
+    await video.play();
+    view.hidden = false;
+    startButton.hidden = true;
+    running = true;
+    const tick = async function () {
+      if (!running) {
+        return;
+      }
+      try {
+        const codes = await detector.detect(video);
+        if (codes.length > 0) {
+          input.value = codes[0].rawValue;
+          stop();
+          form.requestSubmit();
+          return;
+        }
+      } catch (error) {
+        // A frame that cannot be read yet; try the next one.
+      }
+      window.requestAnimationFrame(tick);
+    };
+    window.requestAnimationFrame(tick);
+  }
+
+  window.BarcodeDetector.getSupportedFormats().then(function (formats) {
+    if (formats.indexOf("qr_code") !== -1) {
+      startButton.hidden = false;
+      startButton.addEventListener("click", start);
+      stopButton.addEventListener("click", stop);
+    }
+  });
+})();

@@ -1,0 +1,78 @@
+"""Shared fixtures. The suite runs on PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set."""
+
+import os
+
+import pytest
+from django.core.cache import cache
+
+from tests.factories import create_customer, create_manager, create_staff, create_store
+
+
+def _services_problem() -> str | None:
+    """Why the required services cannot be used, or None when they can."""
+    database_url = os.environ.get("DATABASE_URL", "")
+    redis_url = os.environ.get("REDIS_URL", "")
+    if not database_url.startswith(("postgres://", "postgresql://")):
+        return "REQUIRE_SERVICES=1 needs DATABASE_URL to point at PostgreSQL."
+    if not redis_url.startswith("redis://"):
+        return "REQUIRE_SERVICES=1 needs REDIS_URL to point at Redis."
+    import psycopg
+    import redis
+
+    try:
+        psycopg.connect(database_url, connect_timeout=5).close()
+    except psycopg.Error as error:
+        return f"PostgreSQL at DATABASE_URL does not answer: {error}"
+    try:
+        redis.Redis.from_url(redis_url, socket_connect_timeout=5).ping()
+    except redis.RedisError as error:
+        return f"Redis at REDIS_URL does not answer: {error}"
+    return None
+
+
+def pytest_configure(config) -> None:
+    if os.environ.get("REQUIRE_SERVICES") == "1":
+        problem = _services_problem()
+        if problem:
+            pytest.exit(problem, returncode=3)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters and cached values never leak from one test into the next."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def store(db):
+    return create_store(code="downtown", name="Downtown")
+
+
+@pytest.fixture
+def customer(db):
+    return create_customer(email="alice@example.com", first_name="Alice", last_name="Andersen")
+
+
+@pytest.fixture
+def other_customer(db):
+    return create_customer(email="bob@example.com", first_name="Bob", last_name="Brown")
+
+
+@pytest.fixture
+def staff_user(store):
+    return create_staff(email="staff@example.com", store=store)
+
+
+@pytest.fixture
+def manager_user(store):
+    return create_manager(email="manager@example.com", store=store)
+
+
+@pytest.fixture
+def plain_user(db):
+    """Signed in, but neither a member nor in a staff group."""
+    from members.models import User
+
+    return User.objects.create_user(email="nobody@example.com", password="pw-nobody-123")
