@@ -8,7 +8,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve worker beat migrate demo test lint format check clean
+.PHONY: help install dirs run migrate demo test lint format check clean
 
 help:
 	@echo "make run    - the portal on http://127.0.0.1:$(PORT) with worker, beat and demo data"
@@ -24,10 +24,11 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 install: $(STAMP)
 
-var:
-	mkdir -p var/mail var/broker/in var/broker/processed var/media
+# The embedded defaults keep their data here: SQLite, the file broker, mail, uploads.
+dirs:
+	@mkdir -p var/mail var/broker/in var/broker/processed var/media var/cache
 
-migrate: install var
+migrate: install dirs
 	$(PY) manage.py migrate --noinput
 
 demo: migrate
@@ -51,7 +52,7 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-check: install var
+check: install dirs
 	DJANGO_SETTINGS_MODULE=loyalty.settings.test $(PY) manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=loyalty.settings.test $(PY) manage.py check --fail-level WARNING
 

@@ -3,6 +3,7 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 
 from .services import member_create
 
@@ -10,6 +11,16 @@ from .services import member_create
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request) -> bool:
         return settings.LOYALTY_SIGNUP_OPEN
+
+    def get_login_redirect_url(self, request) -> str:
+        """Customers land on their points; staff and managers without a card where they work."""
+        user = request.user
+        if not hasattr(user, "member"):
+            if user.has_perm("members.use_staff_desk"):
+                return reverse("staff:desk")
+            if user.is_staff:
+                return reverse("admin:index")
+        return super().get_login_redirect_url(request)
 
     def save_user(self, request, user, form, commit=True):
         with transaction.atomic():

@@ -3,7 +3,15 @@
 (function () {
   "use strict";
   const form = document.querySelector("[data-scan-form]");
-  if (!form || !("BarcodeDetector" in window) || !navigator.mediaDevices) {
+  if (!form) {
+    return;
+  }
+  // After a miss, the next scan replaces the old text instead of being appended to it.
+  const box = form.querySelector("input[name=q]");
+  if (box && document.activeElement === box) {
+    box.select();
+  }
+  if (!("BarcodeDetector" in window) || !navigator.mediaDevices) {
     return;
   }
   const startButton = form.querySelector("[data-scan-button]");

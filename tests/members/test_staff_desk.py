@@ -140,3 +140,34 @@ def test_staff_desk_offers_camera_scanning_without_requiring_it(client, staff_us
     assert "data-scan-button hidden" in html
     assert "js/scan.js" in html
     assert '<label for="id_q">Card number, email or phone</label>' in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("who", "landing"),
+    [
+        ("customer", "members:dashboard"),
+        ("staff_user", "staff:desk"),
+        ("manager_user", "staff:desk"),
+    ],
+)
+def test_each_kind_of_user_lands_where_they_work_after_login(client, request, who, landing):
+    from tests.factories import PASSWORD
+
+    user = request.getfixturevalue(who)
+    email = getattr(user, "user", user).email
+
+    response = client.post(reverse("account_login"), {"login": email, "password": PASSWORD})
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse(landing)
+
+
+@pytest.mark.django_db
+def test_member_summary_keeps_the_search_box_for_the_next_customer(client, staff_user, dora):
+    client.force_login(staff_user)
+
+    html = client.get(reverse("staff:member", args=[dora.card_number])).content.decode()
+
+    assert 'name="q"' in html
+    assert "autofocus" in html
