@@ -1,5 +1,6 @@
-from django.conf import settings
+from .services import program_settings_get
 
 
 def program(request) -> dict:
-    return {"program_name": settings.LOYALTY_PROGRAM_NAME}
+    program_settings = program_settings_get()
+    return {"program_name": program_settings.program_name, "program": program_settings}

@@ -6,7 +6,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
 
-from loyalty.services import points_account_open
+from loyalty.services import points_account_open, signup_bonus_grant
 
 from .identifiers import card_number_generate, phone_normalize
 from .models import Member, User
@@ -42,6 +42,7 @@ def member_create(*, user: User) -> Member:
                 raise
             continue
         points_account_open(member=member)
+        signup_bonus_grant(member=member)
         return member
     raise CardNumberExhausted("Could not find a free card number.")
 

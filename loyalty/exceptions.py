@@ -1,0 +1,52 @@
+"""Domain failures of the points engine. Views show `message`; the API adds the stable `code`."""
+
+from django.utils.translation import gettext_lazy as _
+
+
+class LoyaltyError(Exception):
+    code = "loyalty_error"
+    default_message = _("The request could not be completed.")
+
+    def __init__(self, message=None):
+        self.message = message or self.default_message
+        super().__init__(str(self.message))
+
+
+class InsufficientPoints(LoyaltyError):
+    code = "insufficient_points"
+    default_message = _("Not enough points available.")
+
+
+class InvalidPurchase(LoyaltyError):
+    code = "invalid_purchase"
+    default_message = _("The purchase is not valid.")
+
+
+class PurchaseConflict(LoyaltyError):
+    code = "purchase_conflict"
+    default_message = _("This receipt id was already recorded for a different purchase.")
+
+
+class InvalidReturn(LoyaltyError):
+    code = "invalid_return"
+    default_message = _("The return is not valid.")
+
+
+class VoidNotAllowed(LoyaltyError):
+    code = "void_not_allowed"
+    default_message = _("This purchase can no longer be voided.")
+
+
+class InvalidAdjustment(LoyaltyError):
+    code = "invalid_adjustment"
+    default_message = _("The adjustment is not valid.")
+
+
+class AlreadyReversed(LoyaltyError):
+    code = "already_reversed"
+    default_message = _("This entry was already reversed.")
+
+
+class TryAgain(LoyaltyError):
+    code = "try_again"
+    default_message = _("The system is busy. Please try again.")

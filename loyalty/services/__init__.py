@@ -1,0 +1,39 @@
+"""Every state change of the points engine, one transaction each."""
+
+from .earning import BasketLine, Earning, points_preview
+from .ledger import (
+    lock_accounts,
+    points_account_open,
+    points_adjust,
+    points_credit,
+    points_release_due,
+    points_spend,
+    points_spend_reverse,
+)
+from .program import program_settings_get
+from .purchases import (
+    ReturnRequest,
+    purchase_record,
+    purchase_return,
+    purchase_void,
+    signup_bonus_grant,
+)
+
+__all__ = [
+    "BasketLine",
+    "Earning",
+    "ReturnRequest",
+    "lock_accounts",
+    "points_account_open",
+    "points_adjust",
+    "points_credit",
+    "points_preview",
+    "points_release_due",
+    "points_spend",
+    "points_spend_reverse",
+    "program_settings_get",
+    "purchase_record",
+    "purchase_return",
+    "purchase_void",
+    "signup_bonus_grant",
+]

@@ -1,0 +1,210 @@
+"""How many points a basket earns, by the rules managers keep in the admin.
+
+How rules combine (also in docs/earning-rules.md):
+1. Lines in a category excluded by an active exclusion rule earn nothing and do not count
+   towards a threshold.
+2. Base points per line: amount x the rate of the best applicable base rule, rounded down
+   per line.
+3. Each applicable category multiplier or promotion adds (multiplier - 1) x the line's base
+   points, rounded down; several add up (2x and 3x together make 4x).
+4. Threshold bonus: when the eligible amount reaches a threshold, the bonus of the highest
+   threshold reached is added once per purchase.
+5. Caps last: the lowest per-purchase cap, then what is left of the lowest per-member daily cap.
+A rule applies when it is on, inside its active window, and matches the store, weekday and
+time of day (program time zone) where it is limited to them.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import ROUND_FLOOR, Decimal
+
+from django.db.models import Q, Sum
+from django.utils import timezone
+
+from ..models import EarningRule, ProductCategory, Purchase, RuleKind, Store
+from .program import program_timezone
+
+
+@dataclass(frozen=True)
+class BasketLine:
+    amount: Decimal
+    quantity: int = 1
+    category: ProductCategory | None = None
+    sku: str = ""
+    description: str = ""
+
+
+@dataclass
+class Earning:
+    """The points a basket earns and why. `line_points` are before caps, one per line."""
+
+    total: int = 0
+    line_points: list[int] = field(default_factory=list)
+    line_eligible: list[bool] = field(default_factory=list)
+    bonus: int = 0
+    bonus_threshold: Decimal | None = None
+    cap_reduction: int = 0
+    breakdown: list[dict] = field(default_factory=list)
+
+
+def _floor(value: Decimal) -> int:
+    return int(value.to_integral_value(rounding=ROUND_FLOOR))
+
+
+def rule_applies(
+    rule: EarningRule, *, store: Store, at: datetime.datetime, store_ids: set[int]
+) -> bool:
+    """Whether `rule` (already known active and in its window) matches the store and the time."""
+    if store_ids and store.pk not in store_ids:
+        return False
+    local = timezone.localtime(at, program_timezone())
+    if rule.weekdays:
+        days = {int(day) for day in rule.weekdays.split(",") if day.strip().isdigit()}
+        if days and local.isoweekday() not in days:
+            return False
+    if rule.time_from is not None and rule.time_until is not None:
+        clock = local.time().replace(tzinfo=None)
+        if rule.time_from <= rule.time_until:
+            if not rule.time_from <= clock < rule.time_until:
+                return False
+        elif rule.time_until <= clock < rule.time_from:  # a window over midnight, e.g. 22:00-02:00
+            return False
+    return True
+
+
+def applicable_rules(
+    *, store: Store, at: datetime.datetime, kinds: list[str] | None = None
+) -> list[EarningRule]:
+    rules = (
+        EarningRule.objects.filter(is_active=True)
+        .filter(Q(starts_at__isnull=True) | Q(starts_at__lte=at))
+        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=at))
+        .prefetch_related("categories", "stores")
+        .order_by("pk")
+    )
+    if kinds is not None:
+        rules = rules.filter(kind__in=kinds)
+    result = []
+    for rule in rules:
+        store_ids = {rule_store.pk for rule_store in rule.stores.all()}
+        if rule_applies(rule, store=store, at=at, store_ids=store_ids):
+            result.append(rule)
+    return result
+
+
+def _add(breakdown: dict[int, dict], rule: EarningRule, points: int) -> None:
+    if points == 0:
+        return
+    item = breakdown.setdefault(
+        rule.pk, {"rule": rule.pk, "name": rule.name, "kind": rule.kind, "points": 0}
+    )
+    item["points"] += points
+
+
+def earning_compute(
+    *, lines: list[BasketLine], store: Store, at: datetime.datetime, earned_today: int = 0
+) -> Earning:
+    """The points for `lines` bought at `store` at `at`, given the member already earned
+    `earned_today` points from purchases that day. Reads rules only; records nothing."""
+    rules = applicable_rules(store=store, at=at)
+    by_kind: dict[str, list[EarningRule]] = {}
+    for rule in rules:
+        by_kind.setdefault(rule.kind, []).append(rule)
+
+    excluded = {
+        category.pk
+        for rule in by_kind.get(RuleKind.CATEGORY_EXCLUSION, [])
+        for category in rule.categories.all()
+    }
+    base_rules = [rule for rule in by_kind.get(RuleKind.BASE_RATE, []) if rule.rate is not None]
+    base_rule = max(base_rules, key=lambda rule: (rule.rate, -rule.pk), default=None)
+    multipliers = [
+        (rule, {category.pk for category in rule.categories.all()})
+        for rule in by_kind.get(RuleKind.CATEGORY_MULTIPLIER, [])
+        + by_kind.get(RuleKind.PROMOTION, [])
+        if rule.multiplier is not None
+    ]
+
+    earning = Earning()
+    breakdown: dict[int, dict] = {}
+    eligible_amount = Decimal("0")
+    for line in lines:
+        category_id = line.category.pk if line.category is not None else None
+        if category_id in excluded:
+            earning.line_points.append(0)
+            earning.line_eligible.append(False)
+            continue
+        earning.line_eligible.append(True)
+        eligible_amount += line.amount
+        if base_rule is None:
+            earning.line_points.append(0)
+            continue
+        base = _floor(line.amount * base_rule.rate)
+        points = base
+        _add(breakdown, base_rule, base)
+        for rule, categories in multipliers:
+            if rule.kind == RuleKind.CATEGORY_MULTIPLIER and category_id not in categories:
+                continue
+            if rule.kind == RuleKind.PROMOTION and categories and category_id not in categories:
+                continue
+            extra = _floor(base * (rule.multiplier - 1))
+            points += extra
+            _add(breakdown, rule, extra)
+        earning.line_points.append(points)
+
+    thresholds = [
+        rule
+        for rule in by_kind.get(RuleKind.THRESHOLD_BONUS, [])
+        if rule.threshold_amount is not None
+        and rule.points
+        and eligible_amount >= rule.threshold_amount
+    ]
+    if thresholds:
+        best = max(thresholds, key=lambda rule: (rule.threshold_amount, rule.points))
+        earning.bonus = best.points
+        earning.bonus_threshold = best.threshold_amount
+        _add(breakdown, best, best.points)
+
+    uncapped = sum(earning.line_points) + earning.bonus
+    capped = uncapped
+    purchase_caps = [
+        rule for rule in by_kind.get(RuleKind.PURCHASE_CAP, []) if rule.points is not None
+    ]
+    if purchase_caps:
+        cap_rule = min(purchase_caps, key=lambda rule: rule.points)
+        if capped > cap_rule.points:
+            _add(breakdown, cap_rule, cap_rule.points - capped)
+            capped = cap_rule.points
+    daily_caps = [rule for rule in by_kind.get(RuleKind.DAILY_CAP, []) if rule.points is not None]
+    if daily_caps:
+        cap_rule = min(daily_caps, key=lambda rule: rule.points)
+        allowed = max(0, cap_rule.points - earned_today)
+        if capped > allowed:
+            _add(breakdown, cap_rule, allowed - capped)
+            capped = allowed
+    earning.total = capped
+    earning.cap_reduction = uncapped - capped
+    earning.breakdown = list(breakdown.values())
+    return earning
+
+
+def earned_on_day(*, member, at: datetime.datetime) -> int:
+    """Points the member's purchases credited on the program-time-zone day of `at`."""
+    zone = program_timezone()
+    day = timezone.localtime(at, zone).date()
+    start = datetime.datetime.combine(day, datetime.time(), tzinfo=zone)
+    end = start + datetime.timedelta(days=1)
+    totals = Purchase.objects.filter(
+        member=member, occurred_at__gte=start, occurred_at__lt=end
+    ).aggregate(points=Sum("points"), reversed=Sum("points_reversed"))
+    return (totals["points"] or 0) - (totals["reversed"] or 0)
+
+
+def points_preview(
+    *, lines: list[BasketLine], member, store: Store, at: datetime.datetime | None = None
+) -> Earning:
+    """The points a basket would earn now (or at `at`); records nothing."""
+    at = at or timezone.now()
+    return earning_compute(
+        lines=lines, store=store, at=at, earned_today=earned_on_day(member=member, at=at)
+    )

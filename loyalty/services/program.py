@@ -1,0 +1,56 @@
+"""The program settings row and what follows from it: expiry dates, the program's clock."""
+
+import calendar
+import datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from ..models import ExpiryPolicy, ProgramSettings
+
+
+def program_settings_get() -> ProgramSettings:
+    """The settings row, created with the deployment's defaults the first time it is needed."""
+    program = ProgramSettings.objects.filter(pk=1).first()
+    if program is not None:
+        return program
+    try:
+        with transaction.atomic():
+            return ProgramSettings.objects.create(
+                pk=1,
+                program_name=settings.LOYALTY_PROGRAM_NAME,
+                currency=settings.LOYALTY_CURRENCY,
+            )
+    except IntegrityError:
+        return ProgramSettings.objects.get(pk=1)
+
+
+def program_timezone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def lot_expires_at(
+    program: ProgramSettings, earned_at: datetime.datetime
+) -> datetime.datetime | None:
+    """When points earned at `earned_at` expire under the policy in force now.
+
+    "N days": the end of the Nth day after earning. "End of month": the end of the month N
+    months after the month of earning. Both end at midnight in the program's time zone, so a
+    lot due on a day stays spendable all of the day before.
+    """
+    if program.expiry_policy == ExpiryPolicy.NEVER:
+        return None
+    zone = program_timezone()
+    local_day = timezone.localtime(earned_at, zone).date()
+    if program.expiry_policy == ExpiryPolicy.DAYS:
+        last_day = local_day + datetime.timedelta(days=program.expiry_days)
+    else:
+        month_index = local_day.month - 1 + program.expiry_months
+        year, month = local_day.year + month_index // 12, month_index % 12 + 1
+        last_day = datetime.date(year, month, calendar.monthrange(year, month)[1])
+    next_midnight = datetime.datetime.combine(
+        last_day + datetime.timedelta(days=1), datetime.time()
+    )
+    return next_midnight.replace(tzinfo=zone)

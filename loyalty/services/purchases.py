@@ -1,0 +1,420 @@
+"""Purchases earn points; returns and voids take back exactly what the returned lines earned."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..exceptions import InvalidPurchase, InvalidReturn, PurchaseConflict, VoidNotAllowed
+from ..models import (
+    EntryKind,
+    PointsEntry,
+    PointsLot,
+    Purchase,
+    PurchaseLine,
+    PurchaseReturn,
+    PurchaseReturnLine,
+    RuleKind,
+    Store,
+)
+from .earning import BasketLine, applicable_rules, earned_on_day, earning_compute
+from .ledger import (
+    _allocate,
+    _take_from_lots,
+    _write_entry,
+    atomic_with_retry,
+    credit_locked,
+    lock_account,
+    points_credit,
+)
+from .program import lot_expires_at, program_settings_get
+
+MAX_LINES = 500
+MAX_QUANTITY = 100_000
+MAX_AMOUNT = Decimal("1000000")
+# A till's clock may run a little ahead of ours; more than this is a date in the future.
+CLOCK_SKEW = datetime.timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class RecordedPurchase:
+    purchase: Purchase
+    created: bool
+
+
+def _validate_lines(lines: list[BasketLine]) -> None:
+    if not lines:
+        raise InvalidPurchase(_("A purchase needs at least one line."))
+    if len(lines) > MAX_LINES:
+        raise InvalidPurchase(_("A purchase has at most %(max)d lines.") % {"max": MAX_LINES})
+    for number, line in enumerate(lines, start=1):
+        try:
+            amount = Decimal(line.amount)
+        except (InvalidOperation, TypeError, ValueError) as error:
+            raise InvalidPurchase(
+                _("Line %(n)d: the amount is not a number.") % {"n": number}
+            ) from error
+        if not amount.is_finite() or amount <= 0:
+            raise InvalidPurchase(
+                _("Line %(n)d: the amount must be more than zero.") % {"n": number}
+            )
+        if amount > MAX_AMOUNT or amount.as_tuple().exponent < -2:
+            raise InvalidPurchase(
+                _("Line %(n)d: the amount must have at most two decimals and be below %(max)s.")
+                % {"n": number, "max": MAX_AMOUNT}
+            )
+        if not isinstance(line.quantity, int) or not 1 <= line.quantity <= MAX_QUANTITY:
+            raise InvalidPurchase(
+                _("Line %(n)d: the quantity must be a whole number from 1.") % {"n": number}
+            )
+
+
+def _validate_purchase(
+    *, member, store: Store, external_id: str, lines, occurred_at, currency, total, program
+) -> Decimal:
+    external_id = (external_id or "").strip()
+    if not external_id or len(external_id) > 100:
+        raise InvalidPurchase(_("A receipt id of 1 to 100 characters is needed."))
+    if not store.is_active:
+        raise InvalidPurchase(
+            _("The store %(store)s is closed in the program.") % {"store": store.code}
+        )
+    if not member.user.is_active:
+        raise InvalidPurchase(_("This member's account is closed."))
+    if occurred_at is None or timezone.is_naive(occurred_at):
+        raise InvalidPurchase(_("The purchase time needs a time zone."))
+    if occurred_at > timezone.now() + CLOCK_SKEW:
+        raise InvalidPurchase(_("The purchase time is in the future."))
+    if currency is not None and currency.upper() != program.currency:
+        raise InvalidPurchase(
+            _("The program counts in %(currency)s; this purchase is in %(given)s.")
+            % {"currency": program.currency, "given": currency}
+        )
+    _validate_lines(lines)
+    lines_total = sum((Decimal(line.amount) for line in lines), Decimal("0"))
+    if total is not None and Decimal(total) != lines_total:
+        raise InvalidPurchase(
+            _("The total %(total)s does not match the lines, which add up to %(sum)s.")
+            % {"total": total, "sum": lines_total}
+        )
+    return lines_total
+
+
+def _same_purchase(purchase: Purchase, *, member) -> Purchase:
+    if purchase.member_id != member.pk:
+        raise PurchaseConflict()
+    return purchase
+
+
+@atomic_with_retry
+def purchase_record(
+    *,
+    member,
+    store: Store,
+    external_id: str,
+    lines: list[BasketLine],
+    occurred_at: datetime.datetime | None = None,
+    currency: str | None = None,
+    total: Decimal | None = None,
+    actor=None,
+) -> RecordedPurchase:
+    """Record a purchase and credit what it earns; idempotent on (store, external_id).
+
+    A retry with the same receipt id returns the first purchase and credits nothing more; the
+    same receipt id for another member raises `PurchaseConflict`. Bad input raises
+    `InvalidPurchase` before anything is written.
+    """
+    program = program_settings_get()
+    occurred_at = occurred_at or timezone.now()
+    external_id = (external_id or "").strip()
+    lines_total = _validate_purchase(
+        member=member,
+        store=store,
+        external_id=external_id,
+        lines=lines,
+        occurred_at=occurred_at,
+        currency=currency,
+        total=total,
+        program=program,
+    )
+    existing = Purchase.objects.filter(store=store, external_id=external_id).first()
+    if existing is not None:
+        return RecordedPurchase(_same_purchase(existing, member=member), created=False)
+
+    account = lock_account(member.points_account.pk)
+    existing = Purchase.objects.filter(store=store, external_id=external_id).first()
+    if existing is not None:
+        return RecordedPurchase(_same_purchase(existing, member=member), created=False)
+
+    earning = earning_compute(
+        lines=lines,
+        store=store,
+        at=occurred_at,
+        earned_today=earned_on_day(member=member, at=occurred_at),
+    )
+    try:
+        with transaction.atomic():
+            purchase = Purchase.objects.create(
+                member=member,
+                store=store,
+                external_id=external_id,
+                occurred_at=occurred_at,
+                recorded_by=actor,
+                total=lines_total,
+                currency=program.currency,
+                points=earning.total,
+                bonus_points=earning.bonus,
+                bonus_threshold=earning.bonus_threshold,
+                cap_reduction=earning.cap_reduction,
+                breakdown=earning.breakdown,
+            )
+    except IntegrityError:
+        # The same receipt id for another member, committed between our check and insert.
+        existing = Purchase.objects.get(store=store, external_id=external_id)
+        return RecordedPurchase(_same_purchase(existing, member=member), created=False)
+    PurchaseLine.objects.bulk_create(
+        [
+            PurchaseLine(
+                purchase=purchase,
+                position=position,
+                sku=line.sku[:64],
+                description=line.description[:200],
+                category=line.category,
+                quantity=line.quantity,
+                amount=Decimal(line.amount),
+                points=points,
+                eligible=eligible,
+            )
+            for position, (line, points, eligible) in enumerate(
+                zip(lines, earning.line_points, earning.line_eligible, strict=True), start=1
+            )
+        ]
+    )
+    if earning.total > 0:
+        credit_locked(
+            account,
+            points=earning.total,
+            kind=EntryKind.PURCHASE,
+            earned_at=occurred_at,
+            available_at=occurred_at + datetime.timedelta(days=program.pending_days),
+            expires_at=lot_expires_at(program, occurred_at),
+            purchase=purchase,
+            actor=actor,
+            store=store,
+        )
+    return RecordedPurchase(purchase, created=True)
+
+
+@dataclass(frozen=True)
+class ReturnRequest:
+    line_id: int
+    quantity: int
+
+
+def _points_kept(purchase: Purchase, lines: list[PurchaseLine]) -> int:
+    """What the purchase earns for what the member keeps: kept share of each line's points,
+    the threshold bonus if the kept eligible amount still reaches it, never above the credit."""
+    kept_points = 0
+    kept_eligible = Decimal("0")
+    for line in lines:
+        returned_share = line.points * line.returned_quantity // line.quantity
+        kept_points += line.points - returned_share
+        if line.eligible:
+            kept_eligible += line.amount * (line.quantity - line.returned_quantity) / line.quantity
+    bonus_kept = (
+        purchase.bonus_points
+        and purchase.bonus_threshold is not None
+        and kept_eligible >= purchase.bonus_threshold
+    )
+    if bonus_kept:
+        kept_points += purchase.bonus_points
+    return min(purchase.points, kept_points)
+
+
+def _take_back(account, purchase: Purchase, points: int, **entry_fields) -> tuple[int, int]:
+    """Take `points` of the purchase's credit back from the locked account.
+
+    First what is left in the purchase's own lot, then the balance (FEFO), and what the balance
+    cannot cover becomes debt. Returns (points taken from the balance, debt added).
+    """
+    lot = PointsLot.objects.filter(purchase=purchase, kind=EntryKind.PURCHASE).first()
+    if lot is not None and lot.is_pending:
+        take = min(points, lot.remaining)
+        lot.remaining -= take
+        lot.save(update_fields=["remaining"])
+        account.pending -= take
+        account.lifetime_earned = max(0, account.lifetime_earned - take)
+        account.save(update_fields=["pending", "lifetime_earned", "updated_at"])
+        points -= take
+        if points == 0:
+            return 0, 0
+    changes: list[tuple[PointsLot, int]] = []
+    from_lot = 0
+    if lot is not None and not lot.is_pending and lot.remaining:
+        from_lot = min(points, lot.remaining)
+        lot.remaining -= from_lot
+        lot.save(update_fields=["remaining"])
+        changes.append((lot, from_lot))
+    rest = points - from_lot
+    available_elsewhere = account.balance - from_lot
+    others = _take_from_lots(
+        account, min(rest, available_elsewhere), exclude_lot_id=lot.pk if lot else None
+    )
+    changes.extend(others)
+    from_balance = from_lot + sum(amount for _lot, amount in others)
+    debt_added = points - from_balance
+    account.lifetime_earned = max(0, account.lifetime_earned - points)
+    entry = _write_entry(
+        account, points=-from_balance, debt_change=debt_added, purchase=purchase, **entry_fields
+    )
+    _allocate(entry, [(changed_lot, -amount) for changed_lot, amount in changes])
+    return from_balance, debt_added
+
+
+@atomic_with_retry
+def purchase_return(
+    *,
+    purchase: Purchase,
+    lines: list[ReturnRequest] | None,
+    actor=None,
+    store: Store | None = None,
+    external_id: str | None = None,
+    is_void: bool = False,
+) -> PurchaseReturn:
+    """Return chosen lines (or, with `lines=None`, everything not yet returned).
+
+    Takes back exactly what the returned lines earned. A repeated `external_id` for the same
+    purchase returns the first return. Raises `InvalidReturn` for lines of another purchase,
+    quantities above what is left to return, or nothing left to return.
+    """
+    if external_id:
+        existing = PurchaseReturn.objects.filter(purchase=purchase, external_id=external_id).first()
+        if existing is not None:
+            return existing
+    account = lock_account(purchase.member.points_account.pk)
+    purchase = Purchase.objects.get(pk=purchase.pk)
+    if external_id:
+        existing = PurchaseReturn.objects.filter(purchase=purchase, external_id=external_id).first()
+        if existing is not None:
+            return existing
+    purchase_lines = {line.pk: line for line in purchase.lines.all()}
+    if lines is None:
+        requested = {
+            line.pk: line.returnable_quantity
+            for line in purchase_lines.values()
+            if line.returnable_quantity > 0
+        }
+    else:
+        requested = {}
+        for request in lines:
+            if request.line_id not in purchase_lines:
+                raise InvalidReturn(_("A returned line is not part of this purchase."))
+            if request.line_id in requested:
+                raise InvalidReturn(_("Each line can be named once in a return."))
+            if not isinstance(request.quantity, int) or request.quantity <= 0:
+                raise InvalidReturn(_("Returned quantities must be whole numbers from 1."))
+            line = purchase_lines[request.line_id]
+            if request.quantity > line.returnable_quantity:
+                raise InvalidReturn(
+                    _("Line %(line)s: %(asked)d returned but only %(left)d left to return.")
+                    % {"line": line, "asked": request.quantity, "left": line.returnable_quantity}
+                )
+            requested[request.line_id] = request.quantity
+    if not requested:
+        raise InvalidReturn(_("Nothing is left to return on this purchase."))
+
+    credited_before = purchase.points - purchase.points_reversed
+    for line_id, quantity in requested.items():
+        purchase_lines[line_id].returned_quantity += quantity
+    credited_after = _points_kept(purchase, list(purchase_lines.values()))
+    points_back = max(0, credited_before - credited_after)
+
+    purchase_return_row = PurchaseReturn.objects.create(
+        purchase=purchase,
+        external_id=external_id or None,
+        is_void=is_void,
+        points=points_back,
+        store=store,
+        actor=actor,
+    )
+    PurchaseReturnLine.objects.bulk_create(
+        [
+            PurchaseReturnLine(
+                purchase_return=purchase_return_row, line=purchase_lines[line_id], quantity=quantity
+            )
+            for line_id, quantity in requested.items()
+        ]
+    )
+    PurchaseLine.objects.bulk_update(
+        [purchase_lines[line_id] for line_id in requested], ["returned_quantity"]
+    )
+    if points_back:
+        _from_balance, debt_added = _take_back(
+            account,
+            purchase,
+            points_back,
+            kind=EntryKind.RETURN,
+            purchase_return=purchase_return_row,
+            actor=actor,
+            store=store,
+            note=_("Void") if is_void else "",
+        )
+        purchase_return_row.debt_added = debt_added
+        purchase_return_row.save(update_fields=["debt_added"])
+        purchase.points_reversed += points_back
+    if is_void:
+        purchase.voided_at = timezone.now()
+    purchase.save(update_fields=["points_reversed", "voided_at"])
+    return purchase_return_row
+
+
+def purchase_void_allowed(
+    *, purchase: Purchase, actor, now: datetime.datetime | None = None
+) -> bool:
+    """Staff may void a purchase they recorded themselves, within the program's void window."""
+    now = now or timezone.now()
+    window = datetime.timedelta(minutes=program_settings_get().void_window_minutes)
+    return (
+        purchase.voided_at is None
+        and actor is not None
+        and purchase.recorded_by_id == actor.pk
+        and now - purchase.recorded_at <= window
+    )
+
+
+def purchase_void(*, purchase: Purchase, actor, store: Store | None = None) -> PurchaseReturn:
+    """Undo a mistake: a full return of what is left, allowed to its recorder within the window."""
+    if not purchase_void_allowed(purchase=purchase, actor=actor):
+        raise VoidNotAllowed(
+            _("Only the person who recorded a purchase can void it, within %(minutes)d minutes.")
+            % {"minutes": program_settings_get().void_window_minutes}
+        )
+    if all(line.returnable_quantity == 0 for line in purchase.lines.all()):
+        raise VoidNotAllowed(_("Everything on this purchase was already returned."))
+    return purchase_return(purchase=purchase, lines=None, actor=actor, store=store, is_void=True)
+
+
+def signup_bonus_grant(*, member) -> PointsEntry | None:
+    """The welcome bonus of the best active sign-up rule, once per member ever."""
+    now = timezone.now()
+    store = Store(pk=0, code="", name="")  # sign-up happens at no store: store-limited rules skip
+    rules = [
+        rule
+        for rule in applicable_rules(store=store, at=now, kinds=[RuleKind.SIGNUP_BONUS])
+        if rule.points and not rule.stores.exists()
+    ]
+    if not rules:
+        return None
+    rule = max(rules, key=lambda candidate: candidate.points)
+    credit = points_credit(
+        account=member.points_account,
+        points=rule.points,
+        kind=EntryKind.SIGNUP_BONUS,
+        rule=rule,
+        note=rule.name,
+        idempotency_key=f"signup-bonus:{member.pk}",
+    )
+    return credit.entry
