@@ -38,6 +38,23 @@ def pytest_configure(config) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _ledger_audit(request):
+    """After every test that touches the database, the points ledger must still add up."""
+    marker = request.node.get_closest_marker("django_db")
+    names = request.fixturenames
+    uses_db = marker is not None or "db" in names or "transactional_db" in names
+    if not uses_db or request.node.get_closest_marker("ledger_corrupted"):
+        yield
+        return
+    transactional = "transactional_db" in names or bool(marker and marker.kwargs.get("transaction"))
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    yield
+    from loyalty.audit import ledger_problems
+
+    assert ledger_problems() == []
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters and cached values never leak from one test into the next."""
     cache.clear()

@@ -10,3 +10,6 @@ ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="mand
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = False
 WHITENOISE_AUTOREFRESH = True  # serve from the finders; no collectstatic before tests
+if not env.str("REDIS_URL", default=""):
+    # One test process's rate-limit counters stay its own.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

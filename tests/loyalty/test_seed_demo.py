@@ -45,3 +45,27 @@ def test_demo_logins_reach_their_pages(client):
 
     assert client.login(email="manager@example.com", password="loyalty-demo")
     assert client.get(reverse("admin:index")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_demo_data_has_rules_purchases_and_a_partial_return_and_audits_clean(capsys):
+    from loyalty.models import EarningRule, Purchase, PurchaseReturn
+
+    call_command("seed_demo")
+    call_command("seed_demo")
+    capsys.readouterr()
+
+    alice = Member.objects.get(user__email="alice@example.com")
+    assert EarningRule.objects.count() == 5
+    assert Purchase.objects.filter(member=alice).count() == 3
+    assert PurchaseReturn.objects.count() == 1
+    returned = Purchase.objects.get(external_id="demo-1003")
+    assert returned.points_reversed > 0
+    assert returned.points_reversed < returned.points
+    account = PointsAccount.objects.get(member=alice)
+    assert account.balance == sum(
+        purchase.points - purchase.points_reversed
+        for purchase in Purchase.objects.filter(member=alice)
+    )
+    call_command("points_audit")
+    assert capsys.readouterr().out.strip() == "5 accounts checked, 0 mismatches"

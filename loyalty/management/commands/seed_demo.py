@@ -1,9 +1,15 @@
-"""Demo data for `make run`: three logins, two stores, a handful of members. Safe to run again."""
+"""Demo data for `make run`: logins, stores, members, rules and purchases. Safe to run again."""
+
+import datetime
+from decimal import Decimal
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
-from loyalty.models import Store
+from loyalty.models import EarningRule, ExpiryPolicy, ProductCategory, Purchase, RuleKind, Store
+from loyalty.services import BasketLine, ReturnRequest, purchase_record, purchase_return
+from loyalty.services.program import program_settings_get
 from members.models import User
 from members.services import member_register, staff_user_create
 
@@ -60,7 +66,109 @@ class Command(BaseCommand):
             created += 1
 
         alice = User.objects.get(email="alice@example.com").member
+        self._program()
+        categories = self._categories()
+        self._rules(categories)
+        self._purchases(alice, stores, categories)
         self.stdout.write(
             f"Demo data ready ({created} users created). Logins use the password "
             f"'{DEMO_PASSWORD}'; Alice's card number is {alice.card_number}."
+        )
+
+    def _program(self) -> None:
+        """Points expire a year after earning, at the end of that month, in the demo."""
+        program = program_settings_get()
+        if program.expiry_policy == ExpiryPolicy.NEVER and not EarningRule.objects.exists():
+            program.expiry_policy = ExpiryPolicy.END_OF_MONTH
+            program.expiry_months = 12
+            program.save()
+
+    def _categories(self) -> dict[str, ProductCategory]:
+        names = {
+            "coffee": "Coffee",
+            "bakery": "Bakery",
+            "groceries": "Groceries",
+            "gift-cards": "Gift cards",
+        }
+        return {
+            code: ProductCategory.objects.get_or_create(code=code, defaults={"name": name})[0]
+            for code, name in names.items()
+        }
+
+    def _rules(self, categories: dict[str, ProductCategory]) -> None:
+        if EarningRule.objects.exists():
+            return  # a manager's own rules are never touched
+        EarningRule.objects.create(
+            name="1 point per dollar", kind=RuleKind.BASE_RATE, rate=Decimal("1")
+        )
+        coffee = EarningRule.objects.create(
+            name="Double points on coffee",
+            kind=RuleKind.CATEGORY_MULTIPLIER,
+            multiplier=Decimal("2"),
+        )
+        coffee.categories.add(categories["coffee"])
+        gift_cards = EarningRule.objects.create(
+            name="No points on gift cards", kind=RuleKind.CATEGORY_EXCLUSION
+        )
+        gift_cards.categories.add(categories["gift-cards"])
+        EarningRule.objects.create(
+            name="Triple Tuesday", kind=RuleKind.PROMOTION, multiplier=Decimal("3"), weekdays="2"
+        )
+        EarningRule.objects.create(
+            name="Spend 50, get 25",
+            kind=RuleKind.THRESHOLD_BONUS,
+            threshold_amount=Decimal("50"),
+            points=25,
+        )
+
+    def _purchases(self, alice, stores, categories) -> None:
+        if Purchase.objects.filter(member=alice).exists():
+            return
+        staff = User.objects.get(email="staff@example.com")
+        now = timezone.now()
+        baskets = [
+            (
+                "demo-1001",
+                now - datetime.timedelta(days=20),
+                [("Flat white", "coffee", 1, "4.50"), ("Croissant", "bakery", 2, "6.00")],
+            ),
+            (
+                "demo-1002",
+                now - datetime.timedelta(days=9),
+                [
+                    ("Weekly groceries", "groceries", 1, "58.40"),
+                    ("Gift card", "gift-cards", 1, "25.00"),
+                ],
+            ),
+            (
+                "demo-1003",
+                now - datetime.timedelta(days=2),
+                [("Coffee beans 1kg", "coffee", 1, "24.00"), ("Sourdough", "bakery", 1, "7.50")],
+            ),
+        ]
+        for external_id, occurred_at, lines in baskets:
+            purchase_record(
+                member=alice,
+                store=stores["downtown"],
+                external_id=external_id,
+                occurred_at=occurred_at,
+                actor=staff,
+                lines=[
+                    BasketLine(
+                        description=description,
+                        category=categories[code],
+                        quantity=quantity,
+                        amount=Decimal(amount),
+                    )
+                    for description, code, quantity, amount in lines
+                ],
+            )
+        returned = Purchase.objects.get(store=stores["downtown"], external_id="demo-1003")
+        bread = returned.lines.get(description="Sourdough")
+        purchase_return(
+            purchase=returned,
+            lines=[ReturnRequest(line_id=bread.pk, quantity=1)],
+            actor=staff,
+            store=stores["downtown"],
+            external_id="demo-return-1",
         )

@@ -1,0 +1,378 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from loyalty.exceptions import InvalidPurchase, InvalidReturn, PurchaseConflict, VoidNotAllowed
+from loyalty.models import (
+    EntryKind,
+    PointsEntry,
+    PointsLot,
+    Purchase,
+    PurchaseLine,
+    PurchaseReturn,
+    RuleKind,
+)
+from loyalty.services import (
+    ReturnRequest,
+    points_release_due,
+    points_spend,
+    program_settings_get,
+    purchase_record,
+    purchase_return,
+    purchase_void,
+    signup_bonus_grant,
+)
+from tests.factories import create_customer, create_staff, create_store
+from tests.loyalty.points import base_rule, buy, category, line, lot_remaining, rule, state
+
+
+@pytest.fixture
+def rules(db):
+    coffee = category("coffee")
+    base_rule("1")
+    rule(RuleKind.CATEGORY_MULTIPLIER, "Coffee 2x", multiplier=Decimal("2"), categories=[coffee])
+    return coffee
+
+
+def return_lines(purchase, *quantities):
+    lines = list(purchase.lines.order_by("position"))
+    return [
+        ReturnRequest(line_id=lines[index].pk, quantity=qty)
+        for index, qty in enumerate(quantities)
+        if qty
+    ]
+
+
+@pytest.mark.django_db
+def test_a_purchase_credits_its_points_and_keeps_the_breakdown(store, customer, staff_user, rules):
+    recorded = purchase_record(
+        member=customer,
+        store=store,
+        external_id="till-1",
+        lines=[
+            line("12.00", category=rules, description="Latte"),
+            line("8.50", description="Bagel"),
+        ],
+        actor=staff_user,
+        currency="usd",
+        total=Decimal("20.50"),
+    )
+
+    purchase = recorded.purchase
+    assert recorded.created is True
+    assert (purchase.points, purchase.total, purchase.currency) == (32, Decimal("20.50"), "USD")
+    assert [(item["name"], item["points"]) for item in purchase.breakdown] == [
+        ("Base", 20),
+        ("Coffee 2x", 12),
+    ]
+    assert list(purchase.lines.values_list("description", "points")) == [
+        ("Latte", 24),
+        ("Bagel", 8),
+    ]
+    assert state(customer) == (32, 0, 0, 1)
+    entry = PointsEntry.objects.get()
+    assert (entry.kind, entry.purchase, entry.store, entry.actor) == (
+        EntryKind.PURCHASE,
+        purchase,
+        store,
+        staff_user,
+    )
+
+
+@pytest.mark.django_db
+def test_a_retried_purchase_is_credited_once(store, customer, rules):
+    first = purchase_record(member=customer, store=store, external_id="till-1", lines=[line("10")])
+    again = purchase_record(member=customer, store=store, external_id="till-1", lines=[line("10")])
+
+    assert (first.created, again.created) == (True, False)
+    assert again.purchase.pk == first.purchase.pk
+    assert Purchase.objects.count() == 1
+    assert state(customer) == (10, 0, 0, 1)
+
+
+@pytest.mark.django_db
+def test_the_same_receipt_id_at_another_store_is_another_purchase(store, customer, rules):
+    other_store = create_store(code="harbour")
+
+    buy(customer, store, "till-1", line("10"))
+    buy(customer, other_store, "till-1", line("10"))
+
+    assert state(customer) == (20, 0, 0, 2)
+
+
+@pytest.mark.django_db
+def test_a_receipt_id_already_used_for_another_member_is_a_conflict(
+    store, customer, other_customer, rules
+):
+    buy(customer, store, "till-1", line("10"))
+
+    with pytest.raises(PurchaseConflict):
+        buy(other_customer, store, "till-1", line("10"))
+
+    assert state(other_customer) == (0, 0, 0, 0)
+    assert Purchase.objects.count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("lines", "kwargs", "message"),
+    [
+        ([], {}, "at least one line"),
+        ([line("0")], {}, "more than zero"),
+        ([line("-5")], {}, "more than zero"),
+        ([line("1.005")], {}, "at most two decimals"),
+        ([line("NaN")], {}, "more than zero"),
+        ([line("10", quantity=0)], {}, "quantity must be a whole number"),
+        ([line("10")], {"currency": "EUR"}, "counts in USD; this purchase is in EUR"),
+        ([line("10")], {"total": Decimal("11")}, "does not match the lines"),
+        ([line("10")], {"external_id": "  "}, "receipt id"),
+        (
+            [line("10")],
+            {"occurred_at": timezone.now() + datetime.timedelta(hours=1)},
+            "in the future",
+        ),
+    ],
+)
+def test_bad_purchases_are_refused_and_record_nothing(
+    store, customer, rules, lines, kwargs, message
+):
+    arguments = {
+        "member": customer,
+        "store": store,
+        "external_id": "till-1",
+        "lines": lines,
+        **kwargs,
+    }
+
+    with pytest.raises(InvalidPurchase, match=message):
+        purchase_record(**arguments)
+
+    assert Purchase.objects.count() == 0
+    assert PurchaseLine.objects.count() == 0
+    assert state(customer) == (0, 0, 0, 0)
+
+
+@pytest.mark.django_db
+def test_a_closed_store_cannot_record(customer, rules):
+    closed = create_store(code="closed")
+    closed.is_active = False
+    closed.save()
+
+    with pytest.raises(InvalidPurchase, match="closed"):
+        buy(customer, closed, "till-1", line("10"))
+
+    assert Purchase.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_returning_a_line_takes_back_exactly_its_points(store, customer, rules):
+    purchase = buy(customer, store, "till-1", line("10", category=rules), line("7"))
+
+    returned = purchase_return(purchase=purchase, lines=return_lines(purchase, 1, 0))
+
+    assert (returned.points, returned.debt_added) == (20, 0)
+    assert state(customer) == (7, 0, 0, 2)
+    purchase.refresh_from_db()
+    assert purchase.points_reversed == 20
+    assert list(purchase.lines.values_list("returned_quantity", flat=True)) == [1, 0]
+
+
+@pytest.mark.django_db
+def test_partial_quantities_return_their_share_and_add_up_to_the_line(store, customer, rules):
+    purchase = buy(customer, store, "till-1", line("10", quantity=3))  # 10 points for 3 items
+
+    first = purchase_return(purchase=purchase, lines=return_lines(purchase, 1))
+    second = purchase_return(purchase=purchase, lines=return_lines(purchase, 2))
+
+    assert (first.points, second.points) == (3, 7)
+    assert state(customer) == (0, 0, 0, 3)
+
+
+@pytest.mark.django_db
+def test_a_line_is_never_returned_more_than_bought(store, customer, rules):
+    purchase = buy(customer, store, "till-1", line("10", quantity=2))
+    purchase_return(purchase=purchase, lines=return_lines(purchase, 2))
+
+    with pytest.raises(InvalidReturn, match="1 returned but only 0 left"):
+        purchase_return(purchase=purchase, lines=return_lines(purchase, 1))
+    with pytest.raises(InvalidReturn, match="Nothing is left"):
+        purchase_return(purchase=purchase, lines=None)
+
+    assert state(customer) == (0, 0, 0, 2)
+    assert PurchaseReturn.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_bad_return_requests_change_nothing(store, customer, other_customer, rules):
+    purchase = buy(customer, store, "till-1", line("10", quantity=2))
+    other = buy(other_customer, store, "till-2", line("10"))
+    line_id = purchase.lines.get().pk
+
+    for lines, message in [
+        ([ReturnRequest(line_id=other.lines.get().pk, quantity=1)], "not part of this purchase"),
+        ([ReturnRequest(line_id=line_id, quantity=3)], "3 returned but only 2 left"),
+        ([ReturnRequest(line_id=line_id, quantity=0)], "whole numbers from 1"),
+        ([ReturnRequest(line_id=line_id, quantity=1)] * 2, "named once"),
+        ([], "Nothing is left"),
+    ]:
+        with pytest.raises(InvalidReturn, match=message):
+            purchase_return(purchase=purchase, lines=lines)
+
+    assert state(customer) == (10, 0, 0, 1)
+    assert PurchaseReturn.objects.count() == 0
+    assert purchase.lines.get().returned_quantity == 0
+
+
+@pytest.mark.django_db
+def test_a_return_after_spending_takes_the_balance_and_the_rest_becomes_debt(
+    store, customer, rules
+):
+    earlier = buy(customer, store, "till-0", line("15"))
+    purchase = buy(customer, store, "till-1", line("40"))
+    points_spend(
+        account=customer.points_account, points=50
+    )  # FEFO: 15 from earlier, 35 from this one
+    assert lot_remaining(customer) == [0, 5]
+
+    returned = purchase_return(purchase=purchase, lines=None)
+
+    assert (returned.points, returned.debt_added) == (40, 35)
+    assert state(customer) == (0, 0, 35, 4)
+    entry = PointsEntry.objects.get(purchase_return=returned)
+    assert (entry.points, entry.debt_change, entry.balance_after) == (-5, 35, 0)
+    assert earlier.points == 15
+
+    # The next purchase pays the debt off first.
+    later = buy(customer, store, "till-2", line("50"))
+    assert later.points == 50
+    assert state(customer) == (15, 0, 0, 5)
+
+
+@pytest.mark.django_db
+def test_a_return_takes_other_points_when_its_own_lot_was_spent(store, customer, rules):
+    purchase = buy(customer, store, "till-1", line("30"))
+    points_spend(account=customer.points_account, points=30)
+    buy(customer, store, "till-2", line("50"))
+
+    returned = purchase_return(purchase=purchase, lines=None)
+
+    assert (returned.points, returned.debt_added) == (30, 0)
+    assert state(customer) == (20, 0, 0, 4)
+    assert lot_remaining(customer) == [0, 20]
+
+
+@pytest.mark.django_db
+def test_returning_below_the_threshold_takes_the_bonus_back(store, customer, rules):
+    rule(RuleKind.THRESHOLD_BONUS, "Spend 50", threshold_amount=Decimal("50"), points=25)
+    purchase = buy(customer, store, "till-1", line("30"), line("30"))
+    assert purchase.points == 85
+
+    returned = purchase_return(purchase=purchase, lines=return_lines(purchase, 1, 0))
+
+    assert returned.points == 55
+    assert state(customer) == (30, 0, 0, 2)
+
+
+@pytest.mark.django_db
+def test_a_return_never_takes_more_than_the_capped_credit(store, customer, rules):
+    rule(RuleKind.PURCHASE_CAP, "Max 100", points=100)
+    purchase = buy(customer, store, "till-1", line("150"), line("60"))
+    assert purchase.points == 100
+
+    first = purchase_return(purchase=purchase, lines=return_lines(purchase, 0, 1))
+    second = purchase_return(purchase=purchase, lines=return_lines(purchase, 1, 0))
+
+    # Keeping 150 still earns the capped 100; returning it too takes the 100 back.
+    assert (first.points, second.points) == (0, 100)
+    assert state(customer) == (0, 0, 0, 2)
+
+
+@pytest.mark.django_db
+def test_a_repeated_return_id_returns_once(store, customer, rules):
+    purchase = buy(customer, store, "till-1", line("10", quantity=2))
+
+    first = purchase_return(purchase=purchase, lines=return_lines(purchase, 1), external_id="ret-1")
+    again = purchase_return(purchase=purchase, lines=return_lines(purchase, 1), external_id="ret-1")
+
+    assert first.pk == again.pk
+    assert state(customer) == (5, 0, 0, 2)
+
+
+@pytest.mark.django_db
+def test_pending_points_of_a_returned_purchase_are_cancelled_without_a_ledger_entry(
+    store, customer, rules
+):
+    program = program_settings_get()
+    program.pending_days = 14
+    program.save()
+    purchase = buy(customer, store, "till-1", line("30"), line("20"))
+    assert state(customer) == (0, 50, 0, 0)
+
+    purchase_return(purchase=purchase, lines=return_lines(purchase, 1, 0))
+
+    assert state(customer) == (0, 20, 0, 0)
+    assert points_release_due(now=timezone.now() + datetime.timedelta(days=15)) == 1
+    assert state(customer) == (20, 0, 0, 1)
+
+
+@pytest.mark.django_db
+def test_lots_expire_from_when_the_purchase_happened_not_when_it_synced(store, customer, rules):
+    program = program_settings_get()
+    program.expiry_policy, program.expiry_days = "days", 10
+    program.save()
+    bought = timezone.now() - datetime.timedelta(days=3)
+
+    buy(customer, store, "till-1", line("10"), occurred_at=bought)
+
+    lot = PointsLot.objects.get()
+    assert lot.earned_at == bought
+    assert lot.expires_at.date() - timezone.localtime(bought).date() == datetime.timedelta(days=11)
+
+
+@pytest.mark.django_db
+def test_the_recorder_voids_within_the_window(store, customer, rules):
+    staff = create_staff(store=store)
+    purchase = buy(customer, store, "till-1", line("10"), line("5"), actor=staff)
+
+    voided = purchase_void(purchase=purchase, actor=staff, store=store)
+
+    assert (voided.is_void, voided.points) == (True, 15)
+    assert state(customer) == (0, 0, 0, 2)
+    purchase.refresh_from_db()
+    assert purchase.voided_at is not None
+
+
+@pytest.mark.django_db
+def test_void_is_refused_to_others_and_after_the_window(store, customer, rules):
+    recorder, colleague = create_staff(store=store), create_staff(store=store)
+    with time_machine.travel(timezone.now() - datetime.timedelta(minutes=20)):
+        old = buy(customer, store, "till-1", line("10"), actor=recorder)
+    fresh = buy(customer, store, "till-2", line("10"), actor=recorder)
+
+    with pytest.raises(VoidNotAllowed, match="within 15 minutes"):
+        purchase_void(purchase=fresh, actor=colleague)
+    with pytest.raises(VoidNotAllowed):
+        purchase_void(purchase=old, actor=recorder)
+
+    assert state(customer) == (20, 0, 0, 2)
+    assert PurchaseReturn.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_signup_bonus_is_given_once(store):
+    rule(RuleKind.SIGNUP_BONUS, "Welcome", points=100)
+
+    member = create_customer()
+    again = signup_bonus_grant(member=member)
+
+    assert state(member) == (100, 0, 0, 1)
+    entry = PointsEntry.objects.get(account__member=member)
+    assert (entry.kind, entry.points, entry.note, again.pk) == (
+        EntryKind.SIGNUP_BONUS,
+        100,
+        "Welcome",
+        entry.pk,
+    )

@@ -1,0 +1,149 @@
+"""Money paths under concurrency, on PostgreSQL: N threads behind a barrier, exact totals after.
+
+SQLite serialises writers on its own and has no row locks, so these run on PostgreSQL only.
+"""
+
+import threading
+from collections import Counter
+from decimal import Decimal
+
+import pytest
+from django.db import connection, connections
+
+from loyalty.exceptions import InsufficientPoints, InvalidReturn
+from loyalty.models import PointsEntry, PointsLot, Purchase, PurchaseReturn, RuleKind
+from loyalty.services import (
+    BasketLine,
+    points_credit,
+    points_spend,
+    purchase_record,
+    purchase_return,
+)
+from tests.loyalty.points import base_rule, rule, state
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
+]
+
+
+def run_together(count: int, work) -> list:
+    """Run `work(i)` in `count` threads released at once; returns each result or exception."""
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
+
+    def runner(index: int) -> None:
+        try:
+            barrier.wait(timeout=30)
+            results[index] = work(index)
+        except Exception as error:  # the test inspects what each thread got
+            results[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=runner, args=(index,)) for index in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results
+
+
+def outcome(results: list) -> Counter:
+    return Counter(type(result).__name__ for result in results)
+
+
+def test_fifty_concurrent_spends_with_points_for_twenty(customer):
+    points_credit(account=customer.points_account, points=20)
+
+    results = run_together(
+        50, lambda _index: points_spend(account=customer.points_account, points=1)
+    )
+
+    assert outcome(results) == Counter({"PointsEntry": 20, "InsufficientPoints": 30})
+    assert all(isinstance(result, (PointsEntry, InsufficientPoints)) for result in results)
+    assert state(customer) == (0, 0, 0, 21)
+    assert sorted(entry.balance_after for entry in PointsEntry.objects.filter(points=-1)) == list(
+        range(20)
+    )
+    assert list(PointsLot.objects.values_list("remaining", flat=True)) == [0]
+
+
+def test_twenty_concurrent_submissions_of_the_same_purchase_credit_once(customer, store):
+    base_rule("1")
+
+    results = run_together(
+        20,
+        lambda _index: purchase_record(
+            member=customer,
+            store=store,
+            external_id="till-42",
+            lines=[BasketLine(amount=Decimal("25"))],
+        ),
+    )
+
+    assert [type(result).__name__ for result in results] == ["RecordedPurchase"] * 20
+    assert sum(result.created for result in results) == 1
+    assert len({result.purchase.pk for result in results}) == 1
+    assert Purchase.objects.count() == 1
+    assert state(customer) == (25, 0, 0, 1)
+
+
+def test_concurrent_purchases_respect_the_daily_cap(customer, store):
+    base_rule("1")
+    rule(RuleKind.DAILY_CAP, "Max 100 a day", points=100)
+
+    results = run_together(
+        10,
+        lambda index: purchase_record(
+            member=customer,
+            store=store,
+            external_id=f"till-{index}",
+            lines=[BasketLine(amount=Decimal("30"))],
+        ),
+    )
+
+    assert outcome(results) == Counter({"RecordedPurchase": 10})
+    assert sorted(result.purchase.points for result in results) == [0] * 6 + [10, 30, 30, 30]
+    assert state(customer) == (100, 0, 0, 4)
+
+
+def test_a_double_clicked_return_returns_once(customer, store):
+    base_rule("1")
+    purchase = purchase_record(
+        member=customer, store=store, external_id="till-1", lines=[BasketLine(amount=Decimal("40"))]
+    ).purchase
+    line_id = purchase.lines.get().pk
+
+    from loyalty.services import ReturnRequest
+
+    results = run_together(
+        10,
+        lambda _index: purchase_return(
+            purchase=purchase, lines=[ReturnRequest(line_id=line_id, quantity=1)]
+        ),
+    )
+
+    assert outcome(results) == Counter({"PurchaseReturn": 1, "InvalidReturn": 9})
+    assert all(isinstance(result, (PurchaseReturn, InvalidReturn)) for result in results)
+    assert state(customer) == (0, 0, 0, 2)
+
+
+def test_spends_on_two_accounts_and_credits_interleave_without_deadlock(customer, other_customer):
+    points_credit(account=customer.points_account, points=100)
+    points_credit(account=other_customer.points_account, points=100)
+    accounts = [customer.points_account, other_customer.points_account]
+
+    def work(index: int):
+        account = accounts[index % 2]
+        if index % 3 == 0:
+            return points_credit(account=account, points=2)
+        return points_spend(account=account, points=3)
+
+    results = run_together(30, work)
+
+    assert outcome(results)["TryAgain"] == 0
+    credits = sum(1 for index in range(30) if index % 3 == 0)
+    spends = 30 - credits
+    balances = state(customer)[0] + state(other_customer)[0]
+    assert balances == 200 + 2 * credits - 3 * spends
