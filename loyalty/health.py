@@ -22,7 +22,7 @@ def broker_is_up() -> bool:
     )
     try:
         broker.ensure_connection(max_retries=1, timeout=settings.CELERY_BROKER_CONNECTION_TIMEOUT)
-    except Exception:
+    except Exception:  # whatever the transport raises, the broker cannot be reached
         return False
     finally:
         broker.release()

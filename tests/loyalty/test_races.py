@@ -147,3 +147,33 @@ def test_spends_on_two_accounts_and_credits_interleave_without_deadlock(customer
     spends = 30 - credits
     balances = state(customer)[0] + state(other_customer)[0]
     assert balances == 200 + 2 * credits - 3 * spends
+
+
+def test_a_deadlock_is_retried_instead_of_failing(customer, other_customer):
+    from loyalty.models import PointsAccount
+    from loyalty.services.ledger import atomic_with_retry
+
+    first_id, second_id = customer.points_account.pk, other_customer.points_account.pk
+    both_hold_one = threading.Barrier(2)
+    attempts: Counter = Counter()
+
+    @atomic_with_retry
+    def lock_both(name: str, one: int, two: int) -> str:
+        attempts[name] += 1
+        PointsAccount.objects.select_for_update().get(pk=one)
+        if attempts[name] == 1:
+            both_hold_one.wait(timeout=10)  # each holds one row and wants the other's
+        PointsAccount.objects.select_for_update().get(pk=two)
+        return name
+
+    results = run_together(
+        2,
+        lambda index: (
+            lock_both("ab", first_id, second_id)
+            if index == 0
+            else lock_both("ba", second_id, first_id)
+        ),
+    )
+
+    assert sorted(results) == ["ab", "ba"]
+    assert sum(attempts.values()) == 3  # PostgreSQL broke the deadlock once; the victim retried
