@@ -50,3 +50,38 @@ class AlreadyReversed(LoyaltyError):
 class TryAgain(LoyaltyError):
     code = "try_again"
     default_message = _("The system is busy. Please try again.")
+
+
+class RewardUnavailable(LoyaltyError):
+    code = "reward_unavailable"
+    default_message = _("This reward is not available now.")
+
+
+class RewardOutOfStock(LoyaltyError):
+    code = "out_of_stock"
+    default_message = _("This reward is out of stock.")
+
+
+class RewardLimitReached(LoyaltyError):
+    code = "limit_reached"
+    default_message = _("You have already redeemed this reward as often as allowed.")
+
+
+class InvalidVoucher(LoyaltyError):
+    code = "invalid_voucher"
+    default_message = _("That is not a valid voucher code. Check it and try again.")
+
+
+class VoucherUsed(LoyaltyError):
+    code = "voucher_used"
+    default_message = _("This voucher was already used.")
+
+
+class VoucherVoid(LoyaltyError):
+    code = "voucher_void"
+    default_message = _("This voucher was cancelled.")
+
+
+class VoucherExpired(LoyaltyError):
+    code = "voucher_expired"
+    default_message = _("This voucher has expired.")

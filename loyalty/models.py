@@ -59,6 +59,11 @@ class ProgramSettings(models.Model):
         default=12,
         help_text=_("For 'end of the month, N months after earning'."),
     )
+    voucher_expiry_returns_points = models.BooleanField(
+        _("return points of expired vouchers"),
+        default=True,
+        help_text=_("When a voucher expires unused, its points go back to the member."),
+    )
     void_window_minutes = models.PositiveIntegerField(
         _("void window (minutes)"),
         default=15,

@@ -8,7 +8,7 @@ from collections import Counter
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from loyalty.exceptions import InsufficientPoints, InvalidReturn
 from loyalty.models import PointsEntry, PointsLot, Purchase, PurchaseReturn, RuleKind
@@ -19,38 +19,13 @@ from loyalty.services import (
     purchase_record,
     purchase_return,
 )
+from tests.concurrency import outcome, run_together
 from tests.loyalty.points import base_rule, rule, state
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
 ]
-
-
-def run_together(count: int, work) -> list:
-    """Run `work(i)` in `count` threads released at once; returns each result or exception."""
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def runner(index: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            results[index] = work(index)
-        except Exception as error:  # the test inspects what each thread got
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=runner, args=(index,)) for index in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
-
-
-def outcome(results: list) -> Counter:
-    return Counter(type(result).__name__ for result in results)
 
 
 def test_fifty_concurrent_spends_with_points_for_twenty(customer):

@@ -1,0 +1,242 @@
+"""The reward catalogue, charity causes, and redemptions with their vouchers."""
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from .codes import CODE_LENGTH
+
+
+class Cause(models.Model):
+    """A charity members can give points to."""
+
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), unique=True)
+    description = models.TextField(_("description"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("cause")
+        verbose_name_plural = _("causes")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RewardKind(models.TextChoices):
+    FREE_PRODUCT = "free_product", _("Free product")
+    FIXED_DISCOUNT = "fixed_discount", _("Fixed-amount discount")
+    PERCENT_DISCOUNT = "percent_discount", _("Percentage discount")
+    STORE_CREDIT = "store_credit", _("Store credit")
+    DONATION = "donation", _("Charity donation")
+    EXPERIENCE = "experience", _("Experience or event")
+
+
+class LimitPeriod(models.TextChoices):
+    EVER = "ever", _("ever")
+    DAY = "day", _("per day")
+    WEEK = "week", _("per week")
+    MONTH = "month", _("per month")
+    YEAR = "year", _("per year")
+
+
+class Reward(models.Model):
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), unique=True)
+    description = models.TextField(_("description"), blank=True)
+    image = models.ImageField(_("image"), upload_to="rewards/", blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=RewardKind.choices)
+    points_cost = models.PositiveIntegerField(
+        _("points"),
+        validators=[MinValueValidator(1)],
+        help_text=_("For store credit and donations: the points of one step."),
+    )
+    value = models.DecimalField(
+        _("value"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_(
+            "Discount amount, or percentage for a percentage discount. Store credit and "
+            "donations are worth their points at the program's point value."
+        ),
+    )
+    cause = models.ForeignKey(
+        Cause,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rewards",
+        verbose_name=_("cause"),
+        help_text=_("For charity donations."),
+    )
+    max_steps = models.PositiveIntegerField(
+        _("most steps at once"),
+        default=1,
+        validators=[MinValueValidator(1)],
+        help_text=_("Store credit and donations: how many steps a member may take at once."),
+    )
+    stock = models.PositiveIntegerField(
+        _("stock"), null=True, blank=True, help_text=_("Empty = unlimited.")
+    )
+    per_member_limit = models.PositiveIntegerField(
+        _("limit per member"), null=True, blank=True, help_text=_("Empty = no limit.")
+    )
+    limit_period = models.CharField(
+        _("limit period"), max_length=10, choices=LimitPeriod.choices, default=LimitPeriod.EVER
+    )
+    available_from = models.DateTimeField(_("available from"), null=True, blank=True)
+    available_until = models.DateTimeField(_("available until"), null=True, blank=True)
+    voucher_valid_days = models.PositiveIntegerField(
+        _("voucher valid for (days)"), default=30, validators=[MinValueValidator(1)]
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    display_order = models.IntegerField(_("display order"), default=0)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["display_order", "points_cost", "name"]
+        verbose_name = _("reward")
+        verbose_name_plural = _("rewards")
+        constraints = [
+            models.CheckConstraint(condition=Q(points_cost__gt=0), name="reward_points_gt_0"),
+            models.CheckConstraint(
+                condition=Q(stock__isnull=True) | Q(stock__gte=0), name="reward_stock_gte_0"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="donation") | Q(cause__isnull=False),
+                name="reward_donation_has_cause",
+            ),
+            models.CheckConstraint(
+                condition=Q(available_from__isnull=True)
+                | Q(available_until__isnull=True)
+                | Q(available_until__gt=F("available_from")),
+                name="reward_window_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def allows_steps(self) -> bool:
+        return self.kind in {RewardKind.STORE_CREDIT, RewardKind.DONATION}
+
+
+class RedemptionStatus(models.TextChoices):
+    ISSUED = "issued", _("Ready to use")
+    FULFILLED = "fulfilled", _("Used")
+    VOID = "void", _("Void")
+    EXPIRED = "expired", _("Expired")
+
+
+class RedemptionChannel(models.TextChoices):
+    ONLINE = "online", _("Online")
+    COUNTER = "counter", _("At the counter")
+    API = "api", _("Till or web shop")
+
+
+class Redemption(models.Model):
+    """Points spent on a reward, and the voucher that proves it."""
+
+    member = models.ForeignKey(
+        "members.Member",
+        on_delete=models.PROTECT,
+        related_name="redemptions",
+        verbose_name=_("member"),
+    )
+    reward = models.ForeignKey(
+        Reward, on_delete=models.PROTECT, related_name="redemptions", verbose_name=_("reward")
+    )
+    steps = models.PositiveIntegerField(_("steps"), default=1)
+    points = models.PositiveIntegerField(_("points"))
+    value = models.DecimalField(_("value"), max_digits=12, decimal_places=2, null=True, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=RedemptionStatus.choices,
+        default=RedemptionStatus.ISSUED,
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=RedemptionChannel.choices)
+    code = models.CharField(_("voucher code"), max_length=CODE_LENGTH, unique=True)
+    spend_entry = models.OneToOneField(
+        "loyalty.PointsEntry",
+        on_delete=models.PROTECT,
+        related_name="redemption",
+        verbose_name=_("ledger entry"),
+    )
+    # NULL, not "", for "no key": NULLs never collide in the unique index.
+    idempotency_key = models.CharField(
+        _("idempotency key"), max_length=200, null=True, blank=True, unique=True
+    )
+    issued_at = models.DateTimeField(_("issued"))
+    expires_at = models.DateTimeField(_("voucher expires"))
+    store = models.ForeignKey(
+        "loyalty.Store",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("redeemed at"),
+    )
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("issued by"),
+    )
+    fulfilled_at = models.DateTimeField(_("used"), null=True, blank=True)
+    fulfilled_store = models.ForeignKey(
+        "loyalty.Store",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("used at"),
+    )
+    fulfilled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("used with"),
+    )
+    voided_at = models.DateTimeField(_("voided"), null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("voided by"),
+    )
+    void_reason = models.CharField(_("void reason"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-issued_at", "-pk"]
+        verbose_name = _("redemption")
+        verbose_name_plural = _("redemptions")
+        constraints = [
+            models.CheckConstraint(condition=Q(points__gt=0), name="redemption_points_gt_0"),
+            models.CheckConstraint(condition=Q(steps__gt=0), name="redemption_steps_gt_0"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["member", "reward", "-issued_at"], name="redemption_member_reward"
+            ),
+            models.Index(
+                fields=["expires_at"], condition=Q(status="issued"), name="redemption_issued_expiry"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reward} ({self.code})"

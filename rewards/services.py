@@ -1,0 +1,311 @@
+"""Redeeming rewards, using and voiding vouchers. Each function is one transaction.
+
+Points move only through the points engine (`spend_locked`, `points_spend_reverse`), under the
+member's account lock; stock moves by conditional UPDATE, so neither can go below zero.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from loyalty.exceptions import (
+    InsufficientPoints,
+    InvalidVoucher,
+    RewardLimitReached,
+    RewardOutOfStock,
+    RewardUnavailable,
+    VoidNotAllowed,
+    VoucherExpired,
+    VoucherUsed,
+    VoucherVoid,
+)
+from loyalty.models import EntryKind
+from loyalty.services import lock_accounts, points_spend_reverse, program_settings_get
+from loyalty.services.ledger import atomic_with_retry, spend_locked
+from loyalty.services.program import program_timezone
+
+from .codes import voucher_code_generate, voucher_code_is_valid, voucher_code_normalize
+from .models import LimitPeriod, Redemption, RedemptionChannel, RedemptionStatus, Reward, RewardKind
+
+_CODE_ATTEMPTS = 8
+
+
+def reward_availability_problem(
+    reward: Reward, *, now: datetime.datetime | None = None
+) -> str | None:
+    """Why `reward` cannot be redeemed now (inactive, outside its window, out of stock), or None."""
+    now = now or timezone.now()
+    if not reward.is_active:
+        return _("This reward is no longer offered.")
+    if reward.available_from and now < reward.available_from:
+        return _("This reward is not available yet.")
+    if reward.available_until and now >= reward.available_until:
+        return _("This reward is no longer available.")
+    if reward.kind == RewardKind.DONATION and (reward.cause is None or not reward.cause.is_active):
+        return _("This cause is not taking donations now.")
+    if reward.stock == 0:
+        return _("This reward is out of stock.")
+    return None
+
+
+def limit_period_start(period: str, now: datetime.datetime) -> datetime.datetime | None:
+    """Start of the current limit period in the program's time zone; None for "ever"."""
+    if period == LimitPeriod.EVER:
+        return None
+    zone = program_timezone()
+    today = timezone.localtime(now, zone).date()
+    start = {
+        LimitPeriod.DAY: today,
+        LimitPeriod.WEEK: today - datetime.timedelta(days=today.weekday()),
+        LimitPeriod.MONTH: today.replace(day=1),
+        LimitPeriod.YEAR: today.replace(month=1, day=1),
+    }[period]
+    return datetime.datetime.combine(start, datetime.time(), tzinfo=zone)
+
+
+def redemptions_counted_for_limit(*, member, reward: Reward, now: datetime.datetime) -> int:
+    redemptions = Redemption.objects.filter(member=member, reward=reward).exclude(
+        status=RedemptionStatus.VOID
+    )
+    start = limit_period_start(reward.limit_period, now)
+    if start is not None:
+        redemptions = redemptions.filter(issued_at__gte=start)
+    return redemptions.count()
+
+
+def _redemption_value(reward: Reward, points: int, steps: int) -> Decimal | None:
+    if reward.kind in {RewardKind.STORE_CREDIT, RewardKind.DONATION}:
+        return (Decimal(points) * program_settings_get().point_value).quantize(Decimal("0.01"))
+    return reward.value
+
+
+def _existing(idempotency_key: str | None, member) -> Redemption | None:
+    if not idempotency_key:
+        return None
+    existing = Redemption.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None and existing.member_id != member.pk:
+        raise RewardUnavailable(_("This request was already used for another member."))
+    return existing
+
+
+@atomic_with_retry
+def reward_redeem(
+    *,
+    member,
+    reward: Reward,
+    channel: str,
+    steps: int = 1,
+    actor=None,
+    store=None,
+    idempotency_key: str | None = None,
+) -> Redemption:
+    """Spend the member's points on `reward` and issue its voucher.
+
+    At the counter (`channel=COUNTER`) the voucher is used at once. A repeated
+    `idempotency_key` (a double-clicked confirm, a retried request) returns the first
+    redemption. Raises `RewardUnavailable`, `RewardOutOfStock`, `RewardLimitReached` or
+    `InsufficientPoints`, and then nothing is spent and the stock is unchanged.
+    """
+    existing = _existing(idempotency_key, member)
+    if existing is not None:
+        return existing
+    now = timezone.now()
+    if not isinstance(steps, int) or steps < 1 or (steps > 1 and not reward.allows_steps):
+        raise RewardUnavailable(_("Choose how many steps to redeem, from 1."))
+    if steps > reward.max_steps:
+        raise RewardUnavailable(
+            _("At most %(steps)d steps can be redeemed at once.") % {"steps": reward.max_steps}
+        )
+    account = lock_accounts([member.points_account.pk])[member.points_account.pk]
+    existing = _existing(idempotency_key, member)
+    if existing is not None:
+        return existing
+    reward = Reward.objects.select_related("cause").get(pk=reward.pk)
+    problem = reward_availability_problem(reward, now=now)
+    if problem:
+        raise RewardOutOfStock(problem) if reward.stock == 0 else RewardUnavailable(problem)
+    if reward.per_member_limit is not None:
+        used = redemptions_counted_for_limit(member=member, reward=reward, now=now)
+        if used >= reward.per_member_limit:
+            raise RewardLimitReached()
+    points = reward.points_cost * steps
+    if account.balance < points:
+        raise InsufficientPoints(
+            _("This reward needs %(points)d points; %(balance)d are available.")
+            % {"points": points, "balance": account.balance}
+        )
+    if reward.stock is not None:
+        taken = Reward.objects.filter(pk=reward.pk, stock__gt=0).update(stock=F("stock") - 1)
+        if not taken:
+            raise RewardOutOfStock()
+    entry = spend_locked(
+        account, points=points, kind=EntryKind.SPEND, note=reward.name, actor=actor, store=store
+    )
+    at_counter = channel == RedemptionChannel.COUNTER
+    fields = {
+        "member": member,
+        "reward": reward,
+        "steps": steps,
+        "points": points,
+        "value": _redemption_value(reward, points, steps),
+        "status": RedemptionStatus.FULFILLED if at_counter else RedemptionStatus.ISSUED,
+        "channel": channel,
+        "spend_entry": entry,
+        "idempotency_key": idempotency_key or None,
+        "issued_at": now,
+        "expires_at": now + datetime.timedelta(days=reward.voucher_valid_days),
+        "store": store,
+        "issued_by": actor,
+        "fulfilled_at": now if at_counter else None,
+        "fulfilled_store": store if at_counter else None,
+        "fulfilled_by": actor if at_counter else None,
+    }
+    for _attempt in range(_CODE_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                return Redemption.objects.create(code=voucher_code_generate(), **fields)
+        except IntegrityError:
+            if (
+                idempotency_key
+                and Redemption.objects.filter(idempotency_key=idempotency_key).exists()
+            ):
+                raise
+            continue
+    raise RuntimeError("No free voucher code found.")
+
+
+def voucher_find(*, code: str) -> Redemption:
+    """The redemption behind a voucher code, or `InvalidVoucher` (a bad check character too)."""
+    code = voucher_code_normalize(code)
+    if not voucher_code_is_valid(code):
+        raise InvalidVoucher()
+    redemption = (
+        Redemption.objects.select_related("reward", "member__user").filter(code=code).first()
+    )
+    if redemption is None:
+        raise InvalidVoucher()
+    return redemption
+
+
+def voucher_problem(redemption: Redemption, *, now: datetime.datetime | None = None):
+    """The exception a use of this voucher would raise now, or None when it can be used."""
+    now = now or timezone.now()
+    if redemption.status == RedemptionStatus.FULFILLED:
+        when = timezone.localtime(redemption.fulfilled_at, program_timezone())
+        return VoucherUsed(
+            _("This voucher was already used on %(date)s.")
+            % {"date": when.strftime("%Y-%m-%d %H:%M")}
+        )
+    if redemption.status == RedemptionStatus.VOID:
+        return VoucherVoid()
+    if redemption.status == RedemptionStatus.EXPIRED or redemption.expires_at <= now:
+        return VoucherExpired()
+    return None
+
+
+@atomic_with_retry
+def voucher_use(*, code: str, actor, store) -> Redemption:
+    """Mark a voucher used at `store`: exactly once, however many tills try at the same time."""
+    redemption = voucher_find(code=code)
+    now = timezone.now()
+    used = Redemption.objects.filter(
+        pk=redemption.pk, status=RedemptionStatus.ISSUED, expires_at__gt=now
+    ).update(
+        status=RedemptionStatus.FULFILLED,
+        fulfilled_at=now,
+        fulfilled_by=actor,
+        fulfilled_store=store,
+    )
+    redemption.refresh_from_db()
+    if not used:
+        raise voucher_problem(redemption, now=now) or VoucherUsed()
+    return redemption
+
+
+def redemption_void_allowed(
+    *, redemption: Redemption, actor, now: datetime.datetime | None = None
+) -> bool:
+    """An unused voucher can always be voided; a counter redemption by its staff member within
+    the program's void window."""
+    now = now or timezone.now()
+    if redemption.status == RedemptionStatus.ISSUED:
+        return True
+    window = datetime.timedelta(minutes=program_settings_get().void_window_minutes)
+    return (
+        redemption.status == RedemptionStatus.FULFILLED
+        and redemption.channel == RedemptionChannel.COUNTER
+        and actor is not None
+        and redemption.fulfilled_by_id == actor.pk
+        and now - redemption.fulfilled_at <= window
+    )
+
+
+def _give_back(redemption: Redemption, *, actor=None, store=None, note: str) -> None:
+    """Points back into the lots they came from, stock back on the shelf. Caller holds the lock."""
+    points_spend_reverse(entry=redemption.spend_entry, actor=actor, store=store, note=note)
+    if redemption.reward.stock is not None:
+        Reward.objects.filter(pk=redemption.reward_id).update(stock=F("stock") + 1)
+
+
+@atomic_with_retry
+def redemption_void(*, redemption: Redemption, actor, store=None, reason: str = "") -> Redemption:
+    """Cancel a redemption: points go back to their lots, the stock is restored."""
+    member = redemption.member
+    lock_accounts([member.points_account.pk])
+    redemption = Redemption.objects.select_related("reward", "spend_entry").get(pk=redemption.pk)
+    if redemption.status == RedemptionStatus.VOID:
+        raise VoucherVoid(_("This redemption was already voided."))
+    if not redemption_void_allowed(redemption=redemption, actor=actor):
+        raise VoidNotAllowed(
+            _(
+                "A used voucher cannot be voided; a counter redemption only by its staff member "
+                "within %(minutes)d minutes."
+            )
+            % {"minutes": program_settings_get().void_window_minutes}
+        )
+    _give_back(redemption, actor=actor, store=store, note=_("Voided"))
+    redemption.status = RedemptionStatus.VOID
+    redemption.voided_at = timezone.now()
+    redemption.voided_by = actor
+    redemption.void_reason = (reason or "").strip()[:255]
+    redemption.save(update_fields=["status", "voided_at", "voided_by", "void_reason"])
+    return redemption
+
+
+def vouchers_expire_due(*, now: datetime.datetime | None = None, batch_size: int = 500) -> int:
+    """Expire unused vouchers past their date; their points return per the program setting.
+
+    One short transaction per voucher; running it twice expires nothing the second time.
+    """
+    now = now or timezone.now()
+    expired = 0
+    while True:
+        due = list(
+            Redemption.objects.filter(status=RedemptionStatus.ISSUED, expires_at__lte=now)
+            .order_by("expires_at", "pk")
+            .values_list("pk", flat=True)[:batch_size]
+        )
+        if not due:
+            return expired
+        for redemption_id in due:
+            expired += _expire_one(redemption_id=redemption_id, now=now)
+
+
+@atomic_with_retry
+def _expire_one(*, redemption_id: int, now: datetime.datetime) -> int:
+    redemption = Redemption.objects.select_related("member__points_account", "reward").get(
+        pk=redemption_id
+    )
+    lock_accounts([redemption.member.points_account.pk])
+    changed = Redemption.objects.filter(
+        pk=redemption_id, status=RedemptionStatus.ISSUED, expires_at__lte=now
+    ).update(status=RedemptionStatus.EXPIRED)
+    if not changed:
+        return 0
+    if program_settings_get().voucher_expiry_returns_points:
+        _give_back(redemption, note=_("Voucher expired unused"))
+    return 1
