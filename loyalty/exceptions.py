@@ -47,6 +47,11 @@ class AlreadyReversed(LoyaltyError):
     default_message = _("This entry was already reversed.")
 
 
+class DuplicateRequest(LoyaltyError):
+    code = "duplicate_request"
+    default_message = _("This request key was already used for a different request.")
+
+
 class TryAgain(LoyaltyError):
     code = "try_again"
     default_message = _("The system is busy. Please try again.")

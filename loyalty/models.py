@@ -275,6 +275,11 @@ class PointsLot(models.Model):
     points = models.BigIntegerField(_("points earned"))
     remaining = models.BigIntegerField(_("remaining"))
     is_pending = models.BooleanField(_("pending"), default=False)
+    # The credit request's key, so that a retried held credit (which has no entry yet) is
+    # recognised too. NULL for "no key": NULLs never collide.
+    idempotency_key = models.CharField(
+        _("idempotency key"), max_length=200, null=True, blank=True, unique=True
+    )
     earned_at = models.DateTimeField(_("earned"))
     available_at = models.DateTimeField(_("available from"))
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)

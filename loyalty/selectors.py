@@ -8,7 +8,7 @@ from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
 from .models import PointsAccount, PointsEntry, PointsLot, Purchase
-from .services.program import program_settings_get
+from .services.program import program_settings_get, program_timezone
 
 
 def entry_list(*, account: PointsAccount, kind: str | None = None) -> QuerySet[PointsEntry]:
@@ -66,3 +66,57 @@ def expiring_points(
 def points_cash_value(points: int) -> Decimal:
     """What `points` are worth in the program's currency, to two decimals."""
     return (Decimal(points) * program_settings_get().point_value).quantize(Decimal("0.01"))
+
+
+def entry_list_with_purchases(
+    *, account: PointsAccount, kind: str | None = None
+) -> QuerySet[PointsEntry]:
+    """`entry_list` with each purchase's lines loaded too, for the member's history page."""
+    return entry_list(account=account, kind=kind).prefetch_related("purchase__lines")
+
+
+def lot_list_pending_with_purchases(*, account: PointsAccount) -> QuerySet[PointsLot]:
+    """`lot_list_pending` with the purchase and store each pending lot came from."""
+    return lot_list_pending(account=account).select_related("purchase", "purchase__store")
+
+
+@dataclass(frozen=True)
+class ExpiringDay:
+    """Points that can be spent until the end of `last_day` (program time zone), then expire."""
+
+    last_day: datetime.date
+    points: int
+
+
+@dataclass(frozen=True)
+class PointsSummary:
+    balance: int
+    cash_value: Decimal
+    currency: str
+    pending: int
+    debt: int
+    pending_lots: list[PointsLot]
+    expiring: list[ExpiringDay]
+
+
+def points_summary_get(
+    *, account: PointsAccount, within_days: int = 90, now: datetime.datetime | None = None
+) -> PointsSummary:
+    """What the member's dashboard shows: balance and its cash value, pending lots, debt, and
+    every day in the next `within_days` days on which points expire, with how many."""
+    zone = program_timezone()
+    by_day: dict[datetime.date, int] = {}
+    for amount in expiring_points(account=account, within_days=within_days, now=now):
+        # Lots expire at a midnight, so they can be spent until the end of the day before.
+        last_moment = amount.expires_at - datetime.timedelta(microseconds=1)
+        last_day = timezone.localtime(last_moment, zone).date()
+        by_day[last_day] = by_day.get(last_day, 0) + amount.points
+    return PointsSummary(
+        balance=account.balance,
+        cash_value=points_cash_value(account.balance),
+        currency=program_settings_get().currency,
+        pending=account.pending,
+        debt=account.debt,
+        pending_lots=list(lot_list_pending_with_purchases(account=account)),
+        expiring=[ExpiringDay(last_day=day, points=points) for day, points in by_day.items()],
+    )

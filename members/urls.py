@@ -6,6 +6,7 @@ app_name = "members"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("history/", views.history, name="history"),
     path("card/", views.card, name="card"),
     path("card.png", views.card_png, name="card_png"),
     path("profile/", views.profile, name="profile"),

@@ -1,11 +1,23 @@
-"""The customer's pages: landing, dashboard, member card and profile."""
+"""The customer's pages: landing, dashboard, points history, member card and profile."""
+
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
+
+from loyalty.models import EntryKind, PointsEntry
+from loyalty.selectors import (
+    entry_list_with_purchases,
+    lot_list_pending_with_purchases,
+    points_summary_get,
+)
+from loyalty.services.program import program_timezone
 
 from .forms import ProfileForm
 from .identifiers import card_number_format
@@ -34,10 +46,100 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     member = _member_of(request)
     if member is None:
         return _no_membership(request)
+    account = member.points_account
     return render(
         request,
         "members/dashboard.html",
-        {"member": member, "account": member.points_account},
+        {
+            "member": member,
+            "account": account,
+            "summary": points_summary_get(account=account),
+            "program_time_zone": program_timezone(),
+        },
+    )
+
+
+HISTORY_PAGE_SIZE = 25
+
+
+def signed_points(points: int) -> str:
+    """`+25`, `-20` with a real minus sign (U+2212, read out as "minus"), or `0`; grouped."""
+    if points > 0:
+        return f"+{intcomma(points)}"
+    if points < 0:
+        return f"\u2212{intcomma(-points)}"
+    return "0"
+
+
+@dataclass(frozen=True)
+class BreakdownItem:
+    name: str
+    points_display: str
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    entry: PointsEntry
+    points_display: str
+    debt_paid: int
+    debt_added: int
+    breakdown: list[BreakdownItem]
+
+
+def _history_row(entry: PointsEntry) -> HistoryRow:
+    breakdown = []
+    if entry.purchase is not None and entry.kind == EntryKind.PURCHASE:
+        for item in entry.purchase.breakdown or []:
+            breakdown.append(
+                BreakdownItem(
+                    name=str(item.get("name", "")),
+                    points_display=signed_points(int(item.get("points", 0))),
+                )
+            )
+    return HistoryRow(
+        entry=entry,
+        points_display=signed_points(entry.points),
+        debt_paid=max(0, -entry.debt_change),
+        debt_added=max(0, entry.debt_change),
+        breakdown=breakdown,
+    )
+
+
+@login_required
+@require_GET
+def history(request: HttpRequest) -> HttpResponse:
+    member = _member_of(request)
+    if member is None:
+        return _no_membership(request)
+    account = member.points_account
+    kind = request.GET.get("kind", "")
+    if kind not in EntryKind.values:
+        kind = ""
+    paginator = Paginator(
+        entry_list_with_purchases(account=account, kind=kind or None), HISTORY_PAGE_SIZE
+    )
+    page = paginator.get_page(request.GET.get("page"))
+    pending_lots = []
+    if page.number == 1:
+        # Pending points are not in the ledger yet: they head the first page, not every page.
+        pending_lots = [
+            lot
+            for lot in lot_list_pending_with_purchases(account=account)
+            if not kind or lot.kind == kind
+        ]
+    return render(
+        request,
+        "members/history.html",
+        {
+            "member": member,
+            "account": account,
+            "page": page,
+            "rows": [_history_row(entry) for entry in page.object_list],
+            "pending_lots": pending_lots,
+            "kind": kind,
+            "kind_choices": EntryKind.choices,
+            "program_time_zone": program_timezone(),
+        },
     )
 
 

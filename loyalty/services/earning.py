@@ -58,16 +58,22 @@ def rule_applies(
     if store_ids and store.pk not in store_ids:
         return False
     local = timezone.localtime(at, program_timezone())
-    if rule.weekdays:
-        days = {int(day) for day in rule.weekdays.split(",") if day.strip().isdigit()}
-        if days and local.isoweekday() not in days:
+    if rule.weekdays.strip():
+        # A weekday list that names no valid day (a typo) limits the rule to no day at all,
+        # rather than silently to every day.
+        days = {int(day) for day in rule.weekdays.split(",") if day.strip() in set("1234567")}
+        if local.isoweekday() not in days:
             return False
-    if rule.time_from is not None and rule.time_until is not None:
+    if rule.time_from is not None or rule.time_until is not None:
         clock = local.time().replace(tzinfo=None)
-        if rule.time_from <= rule.time_until:
-            if not rule.time_from <= clock < rule.time_until:
+        start = rule.time_from or datetime.time.min
+        if rule.time_until is None:
+            if clock < start:
                 return False
-        elif rule.time_until <= clock < rule.time_from:  # a window over midnight, e.g. 22:00-02:00
+        elif start <= rule.time_until:
+            if not start <= clock < rule.time_until:
+                return False
+        elif rule.time_until <= clock < start:  # a window over midnight, e.g. 22:00-02:00
             return False
     return True
 

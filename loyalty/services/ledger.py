@@ -18,7 +18,13 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..exceptions import AlreadyReversed, InsufficientPoints, InvalidAdjustment, TryAgain
+from ..exceptions import (
+    AlreadyReversed,
+    DuplicateRequest,
+    InsufficientPoints,
+    InvalidAdjustment,
+    TryAgain,
+)
 from ..models import EntryKind, LotAllocation, PointsAccount, PointsEntry, PointsLot
 from .program import lot_expires_at, program_settings_get
 
@@ -167,6 +173,7 @@ def credit_locked(
     is_pending = available_at > now
     lot = PointsLot(
         account=account,
+        idempotency_key=entry_fields.get("idempotency_key"),
         kind=kind,
         purchase=purchase,
         points=points,
@@ -219,17 +226,15 @@ def points_credit(
     With `hold_until` in the future the points are pending until then. A repeated
     `idempotency_key` returns the first credit and changes nothing.
     """
-    if idempotency_key:
-        existing = (
-            PointsEntry.objects.filter(idempotency_key=idempotency_key)
-            .select_related("lot")
-            .first()
-        )
-        if existing is not None:
-            return Credit(entry=existing, lot=existing.lot)
+    existing = _credit_with_key(idempotency_key)
+    if existing is not None:
+        return existing
     now = timezone.now()
     earned_at = earned_at or now
     locked = lock_account(account.pk)
+    existing = _credit_with_key(idempotency_key)
+    if existing is not None:
+        return existing
     program = program_settings_get()
     return credit_locked(
         locked,
@@ -245,6 +250,18 @@ def points_credit(
         note=note,
         idempotency_key=idempotency_key,
     )
+
+
+def _credit_with_key(idempotency_key: str | None) -> Credit | None:
+    """The credit an earlier request with this key made (held or not), if any."""
+    if not idempotency_key:
+        return None
+    lot = PointsLot.objects.filter(idempotency_key=idempotency_key).select_related("entry").first()
+    if lot is not None:
+        return Credit(entry=lot.entry, lot=lot)
+    if PointsEntry.objects.filter(idempotency_key=idempotency_key).exists():
+        raise DuplicateRequest()
+    return None
 
 
 def spend_locked(
@@ -388,9 +405,9 @@ def points_release_due(*, now: datetime.datetime | None = None, batch_size: int 
 def _release_account(*, account_id: int, now: datetime.datetime) -> int:
     account = lock_account(account_id)
     lots = list(
-        PointsLot.objects.filter(account=account, is_pending=True, available_at__lte=now).order_by(
-            "available_at", "pk"
-        )
+        PointsLot.objects.filter(account=account, is_pending=True, available_at__lte=now)
+        .select_related("purchase__store")
+        .order_by("available_at", "pk")
     )
     for lot in lots:
         account.pending -= lot.remaining
@@ -399,6 +416,7 @@ def _release_account(*, account_id: int, now: datetime.datetime) -> int:
             lot,
             kind=lot.kind,
             purchase=lot.purchase,
+            store=lot.purchase.store if lot.purchase else None,
             note=_("Pending points released"),
         )
     account.save(update_fields=["pending", "updated_at"])

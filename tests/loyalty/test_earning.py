@@ -224,3 +224,22 @@ def test_the_example_in_docs_earning_rules(store):
         ("Triple Tuesday", 104),
         ("Spend 50", 25),
     ]
+
+
+@pytest.mark.django_db
+def test_a_weekday_list_with_no_valid_day_limits_the_rule_to_no_day(store):
+    base_rule("1")
+    rule(RuleKind.PROMOTION, "Typo", multiplier=Decimal("2"), weekdays="Tue")
+
+    assert points(store, line("10")) == 10
+
+
+@pytest.mark.django_db
+def test_half_open_time_windows(store):
+    base_rule("1")
+    rule(RuleKind.PROMOTION, "From 18:00", multiplier=Decimal("2"), time_from=datetime.time(18))
+    rule(RuleKind.PROMOTION, "Until 09:00", multiplier=Decimal("3"), time_until=datetime.time(9))
+
+    assert points(store, line("10"), at=TUESDAY_NOON.replace(hour=19)) == 20
+    assert points(store, line("10"), at=TUESDAY_NOON.replace(hour=8)) == 30
+    assert points(store, line("10"), at=TUESDAY_NOON) == 10

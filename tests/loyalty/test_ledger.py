@@ -291,3 +291,37 @@ def test_points_audit_notices_a_lot_that_disagrees_with_the_entries(customer, ca
         call_command("points_audit")
 
     assert "balance 40 != remaining in available lots 39" in capsys.readouterr().err
+
+
+@pytest.mark.django_db
+def test_a_retried_held_credit_is_credited_once(customer):
+    hold = timezone_now_plus(days=3)
+
+    first = points_credit(
+        account=customer.points_account, points=10, hold_until=hold, idempotency_key="k"
+    )
+    again = points_credit(
+        account=customer.points_account, points=10, hold_until=hold, idempotency_key="k"
+    )
+
+    assert again.lot.pk == first.lot.pk
+    assert state(customer) == (0, 10, 0, 0)
+
+
+@pytest.mark.django_db
+def test_a_key_used_by_another_kind_of_request_is_refused(customer):
+    from loyalty.exceptions import DuplicateRequest
+
+    credit(customer, 10)
+    points_spend(account=customer.points_account, points=5, idempotency_key="request-1")
+
+    with pytest.raises(DuplicateRequest):
+        points_credit(account=customer.points_account, points=5, idempotency_key="request-1")
+
+    assert state(customer) == (5, 0, 0, 2)
+
+
+def timezone_now_plus(**delta) -> datetime.datetime:
+    from django.utils import timezone
+
+    return timezone.now() + datetime.timedelta(**delta)
