@@ -9,6 +9,7 @@ emails written to files, all under `var/`.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -206,7 +207,16 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    "release-pending-points": {
+        "task": "loyalty.release_pending_points",
+        "schedule": crontab(minute=5),
+    },
+    "expire-vouchers": {
+        "task": "rewards.expire_vouchers",
+        "schedule": crontab(minute=15),
+    },
+}
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {

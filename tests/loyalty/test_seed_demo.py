@@ -50,6 +50,7 @@ def test_demo_logins_reach_their_pages(client):
 @pytest.mark.django_db
 def test_demo_data_has_rules_purchases_and_a_partial_return_and_audits_clean(capsys):
     from loyalty.models import EarningRule, Purchase, PurchaseReturn
+    from rewards.models import Reward, RewardKind
 
     call_command("seed_demo")
     call_command("seed_demo")
@@ -63,9 +64,15 @@ def test_demo_data_has_rules_purchases_and_a_partial_return_and_audits_clean(cap
     assert returned.points_reversed > 0
     assert returned.points_reversed < returned.points
     account = PointsAccount.objects.get(member=alice)
-    assert account.balance == sum(
+    earned = sum(
         purchase.points - purchase.points_reversed
         for purchase in Purchase.objects.filter(member=alice)
     )
+    assert account.balance == earned - 80  # the pastry voucher she holds
+    assert list(alice.redemptions.values_list("reward__slug", "status")) == [
+        ("free-pastry", "issued")
+    ]
+    assert Reward.objects.count() == 10
+    assert set(Reward.objects.values_list("kind", flat=True)) == set(RewardKind.values)
     call_command("points_audit")
     assert capsys.readouterr().out.strip() == "5 accounts checked, 0 mismatches"

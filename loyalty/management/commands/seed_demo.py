@@ -6,12 +6,15 @@ from decimal import Decimal
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from loyalty.models import EarningRule, ExpiryPolicy, ProductCategory, Purchase, RuleKind, Store
 from loyalty.services import BasketLine, ReturnRequest, purchase_record, purchase_return
 from loyalty.services.program import program_settings_get
 from members.models import User
 from members.services import member_register, staff_user_create
+from rewards.models import Cause, RedemptionChannel, Reward, RewardKind
+from rewards.services import reward_redeem
 
 DEMO_PASSWORD = "loyalty-demo"  # noqa: S105 - documented demo login, never used in production
 
@@ -70,6 +73,7 @@ class Command(BaseCommand):
         categories = self._categories()
         self._rules(categories)
         self._purchases(alice, stores, categories)
+        self._rewards(alice)
         self.stdout.write(
             f"Demo data ready ({created} users created). Logins use the password "
             f"'{DEMO_PASSWORD}'; Alice's card number is {alice.card_number}."
@@ -171,4 +175,61 @@ class Command(BaseCommand):
             actor=staff,
             store=stores["downtown"],
             external_id="demo-return-1",
+        )
+
+    def _rewards(self, alice) -> None:
+        if Reward.objects.exists():
+            return  # a manager's own catalogue is never touched
+        cause, _created = Cause.objects.get_or_create(
+            slug="city-food-bank",
+            defaults={
+                "name": "City Food Bank",
+                "description": "Meals for families in our neighbourhood.",
+            },
+        )
+        catalogue = [
+            (
+                "Free filter coffee",
+                RewardKind.FREE_PRODUCT,
+                50,
+                None,
+                {"per_member_limit": 1, "limit_period": "day"},
+            ),
+            ("Free pastry", RewardKind.FREE_PRODUCT, 80, None, {}),
+            ("$5 off your next purchase", RewardKind.FIXED_DISCOUNT, 250, Decimal("5"), {}),
+            ("15% off one item", RewardKind.PERCENT_DISCOUNT, 400, Decimal("15"), {}),
+            ("$10 store credit", RewardKind.STORE_CREDIT, 1000, None, {"max_steps": 5}),
+            ("Reusable tote bag", RewardKind.FREE_PRODUCT, 300, None, {"stock": 3}),
+            ("Coffee tasting evening", RewardKind.EXPERIENCE, 1500, None, {"stock": 12}),
+            (
+                "Barista for a day",
+                RewardKind.EXPERIENCE,
+                5000,
+                None,
+                {"stock": 1, "per_member_limit": 1},
+            ),
+            ("Give a meal", RewardKind.DONATION, 100, None, {"cause": cause, "max_steps": 20}),
+            (
+                "Holiday hamper",
+                RewardKind.FREE_PRODUCT,
+                2500,
+                None,
+                {"available_from": timezone.now() + datetime.timedelta(days=14)},
+            ),
+        ]
+        for order, (name, kind, points, value, extra) in enumerate(catalogue):
+            Reward.objects.create(
+                name=name,
+                slug=slugify(name),
+                kind=kind,
+                points_cost=points,
+                value=value,
+                display_order=order,
+                **extra,
+            )
+        reward_redeem(
+            member=alice,
+            reward=Reward.objects.get(slug="free-pastry"),
+            channel=RedemptionChannel.ONLINE,
+            idempotency_key="demo-alice-pastry",
         )

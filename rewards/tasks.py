@@ -1,0 +1,11 @@
+"""Celery tasks of the reward catalogue: thin wrappers around the services."""
+
+from celery import shared_task
+
+from .services import vouchers_expire_due
+
+
+@shared_task(name="rewards.expire_vouchers")
+def expire_vouchers() -> int:
+    """Unused vouchers past their date expire; points return per the program setting."""
+    return vouchers_expire_due()
