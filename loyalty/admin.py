@@ -4,18 +4,19 @@ ledger (entries, lots, purchases, balances) is read-only: it changes only throug
 import re
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
     EarningRule,
+    OutboxEmail,
     PointsAccount,
     PointsEntry,
     PointsLot,
@@ -28,6 +29,7 @@ from .models import (
     Store,
 )
 from .services import program_settings_get
+from .services.outbox import outbox_retry
 from .services.program import program_timezone
 
 
@@ -449,3 +451,35 @@ class PointsLotAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "expires_at",
     ]
     readonly_fields = fields
+
+
+@admin.register(OutboxEmail)
+class OutboxEmailAdmin(admin.ModelAdmin):
+    """What the portal sent or will send. Read-only; failed messages can be queued again."""
+
+    list_display = ["subject", "to_email", "status", "attempts", "created_at", "sent_at"]
+    list_filter = ["status"]
+    search_fields = ["=key", "to_email", "subject"]
+    date_hierarchy = "created_at"
+    actions = ["retry"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.action(description=_("Send the selected failed emails again"), permissions=["view"])
+    def retry(self, request, queryset):
+        count = outbox_retry(email_ids=list(queryset.values_list("pk", flat=True)))
+        self.message_user(
+            request,
+            ngettext("%d email queued again.", "%d emails queued again.", count) % count,
+            messages.SUCCESS,
+        )

@@ -12,7 +12,17 @@ urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
+    path("me/rewards/", include("rewards.member_urls")),
     path("me/", include("members.urls")),
+    path("rewards/", include("rewards.urls")),
     path("staff/", include("members.staff_urls")),
+    path("staff/", include("loyalty.staff_urls")),
     path("admin/", admin.site.urls),
 ]
+
+if settings.DEBUG:
+    # Uploaded reward images on a developer's machine; in production the web server serves
+    # MEDIA_ROOT (see the README).
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -10,6 +10,7 @@ from loyalty.services import points_account_open, signup_bonus_grant
 
 from .identifiers import card_number_generate, phone_normalize
 from .models import Member, User
+from .roles import PROGRAM_MANAGERS, STORE_STAFF
 
 # With 10^10 possible numbers a collision is rare; a few retries make it impossible in practice.
 _CARD_NUMBER_ATTEMPTS = 8
@@ -108,8 +109,8 @@ def member_profile_update(
     return member
 
 
-STORE_STAFF_GROUP = "Store staff"
-PROGRAM_MANAGERS_GROUP = "Program managers"
+STORE_STAFF_GROUP = STORE_STAFF
+PROGRAM_MANAGERS_GROUP = PROGRAM_MANAGERS
 
 
 @transaction.atomic

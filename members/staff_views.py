@@ -1,5 +1,6 @@
 """The staff desk: find the member in front of you and open their summary."""
 
+from dataclasses import dataclass
 from functools import wraps
 
 from django.contrib import messages
@@ -9,6 +10,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
+
+from loyalty.models import Purchase
+from loyalty.selectors import entry_list, purchase_list_recent
+from loyalty.services.purchases import purchase_void_allowed
 
 from .forms import MemberSearchForm
 from .identifiers import card_number_format
@@ -45,19 +50,51 @@ def desk(request: HttpRequest) -> HttpResponse:
     return render(request, "staff/desk.html", {"form": form})
 
 
+@dataclass(frozen=True)
+class PurchaseRow:
+    """A recent purchase on the member summary, with the actions this user may take on it."""
+
+    purchase: Purchase
+    can_return: bool
+    can_void: bool
+
+
+def _purchase_rows(request: HttpRequest, member) -> list[PurchaseRow]:
+    may_return = request.user.has_perm("loyalty.add_purchasereturn")
+    rows = []
+    for purchase in purchase_list_recent(member=member, limit=10):
+        # A button that could only fail (nothing left to return) is not offered.
+        returnable = purchase.voided_at is None and any(
+            line.returnable_quantity for line in purchase.lines.all()
+        )
+        rows.append(
+            PurchaseRow(
+                purchase=purchase,
+                can_return=may_return and returnable,
+                can_void=may_return
+                and returnable
+                and purchase_void_allowed(purchase=purchase, actor=request.user),
+            )
+        )
+    return rows
+
+
 @staff_desk_required
 @require_GET
 def member_detail(request: HttpRequest, card_number: str) -> HttpResponse:
     member = member_get_by_card(card_number=card_number)
     if member is None:
         raise Http404
+    account = member.points_account
     return render(
         request,
         "staff/member_detail.html",
         {
             "member": member,
-            "account": member.points_account,
+            "account": account,
             "card_number_display": card_number_format(member.card_number),
             "search_form": MemberSearchForm(),
+            "purchase_rows": _purchase_rows(request, member),
+            "entries": entry_list(account=account)[:10],
         },
     )

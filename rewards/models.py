@@ -225,6 +225,11 @@ class Redemption(models.Model):
         ordering = ["-issued_at", "-pk"]
         verbose_name = _("redemption")
         verbose_name_plural = _("redemptions")
+        permissions = [
+            ("redeem_at_counter", _("Can redeem rewards for a member at the counter")),
+            ("use_voucher", _("Can validate and use vouchers")),
+            ("void_redemption", _("Can void redemptions")),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(points__gt=0), name="redemption_points_gt_0"),
             models.CheckConstraint(condition=Q(steps__gt=0), name="redemption_steps_gt_0"),

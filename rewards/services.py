@@ -23,12 +23,18 @@ from loyalty.exceptions import (
     VoucherUsed,
     VoucherVoid,
 )
-from loyalty.models import EntryKind
+from loyalty.models import EntryKind, OutboxEmail
 from loyalty.services import lock_accounts, points_spend_reverse, program_settings_get
 from loyalty.services.ledger import atomic_with_retry, spend_locked
+from loyalty.services.outbox import email_queue
 from loyalty.services.program import program_timezone
 
-from .codes import voucher_code_generate, voucher_code_is_valid, voucher_code_normalize
+from .codes import (
+    voucher_code_format,
+    voucher_code_generate,
+    voucher_code_is_valid,
+    voucher_code_normalize,
+)
 from .models import LimitPeriod, Redemption, RedemptionChannel, RedemptionStatus, Reward, RewardKind
 
 _CODE_ATTEMPTS = 8
@@ -164,18 +170,57 @@ def reward_redeem(
         "fulfilled_store": store if at_counter else None,
         "fulfilled_by": actor if at_counter else None,
     }
+    redemption = _create_with_fresh_code(fields)
+    if not at_counter:
+        _email_voucher(redemption, template="voucher_issued", key=f"voucher-issued:{redemption.pk}")
+    return redemption
+
+
+def _create_with_fresh_code(fields: dict) -> Redemption:
     for _attempt in range(_CODE_ATTEMPTS):
         try:
             with transaction.atomic():
                 return Redemption.objects.create(code=voucher_code_generate(), **fields)
         except IntegrityError:
-            if (
-                idempotency_key
-                and Redemption.objects.filter(idempotency_key=idempotency_key).exists()
-            ):
+            key = fields.get("idempotency_key")
+            if key and Redemption.objects.filter(idempotency_key=key).exists():
                 raise
-            continue
     raise RuntimeError("No free voucher code found.")
+
+
+def _email_voucher(redemption: Redemption, *, template: str, key: str) -> None:
+    member = redemption.member
+    email_queue(
+        key=key,
+        to=member.user.email,
+        template=template,
+        member=member,
+        qr_data=redemption.code if template == "voucher_issued" else "",
+        context={
+            "member": member,
+            "redemption": redemption,
+            "code": voucher_code_format(redemption.code),
+        },
+    )
+
+
+def vouchers_remind_expiring(*, now: datetime.datetime | None = None, within_days: int = 3) -> int:
+    """Queue one reminder per unused voucher that expires within `within_days`. Idempotent."""
+    now = now or timezone.now()
+    due = Redemption.objects.filter(
+        status=RedemptionStatus.ISSUED,
+        expires_at__gt=now,
+        expires_at__lte=now + datetime.timedelta(days=within_days),
+    ).select_related("reward", "member__user")
+    queued = 0
+    for redemption in due.iterator(chunk_size=500):
+        key = f"voucher-expiring:{redemption.pk}"
+        with transaction.atomic():
+            if OutboxEmail.objects.filter(key=key).exists():
+                continue
+            _email_voucher(redemption, template="voucher_expiring", key=key)
+            queued += 1
+    return queued
 
 
 def voucher_find(*, code: str) -> Redemption:

@@ -2,10 +2,16 @@
 
 from celery import shared_task
 
-from .services import vouchers_expire_due
+from .services import vouchers_expire_due, vouchers_remind_expiring
 
 
 @shared_task(name="rewards.expire_vouchers")
 def expire_vouchers() -> int:
     """Unused vouchers past their date expire; points return per the program setting."""
     return vouchers_expire_due()
+
+
+@shared_task(name="rewards.remind_expiring_vouchers")
+def remind_expiring_vouchers() -> int:
+    """One email per unused voucher three days before it expires."""
+    return vouchers_remind_expiring()

@@ -21,7 +21,12 @@ def test_every_scheduled_task_is_registered():
     app.loader.import_default_modules()
     scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
 
-    assert scheduled == {"loyalty.release_pending_points", "rewards.expire_vouchers"}
+    assert scheduled == {
+        "loyalty.release_pending_points",
+        "loyalty.send_pending_emails",
+        "rewards.expire_vouchers",
+        "rewards.remind_expiring_vouchers",
+    }
     assert scheduled <= set(app.tasks)
 
 

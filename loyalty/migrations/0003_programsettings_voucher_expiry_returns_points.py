@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('loyalty', '0002_initial'),
+        ("loyalty", "0002_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='programsettings',
-            name='voucher_expiry_returns_points',
-            field=models.BooleanField(default=True, help_text='When a voucher expires unused, its points go back to the member.', verbose_name='return points of expired vouchers'),
+            model_name="programsettings",
+            name="voucher_expiry_returns_points",
+            field=models.BooleanField(
+                default=True,
+                help_text="When a voucher expires unused, its points go back to the member.",
+                verbose_name="return points of expired vouchers",
+            ),
         ),
     ]

@@ -14,13 +14,16 @@ A rule applies when it is on, inside its active window, and matches the store, w
 time of day (program time zone) where it is limited to them.
 """
 
+import dataclasses
 import datetime
 from dataclasses import dataclass, field
-from decimal import ROUND_FLOOR, Decimal
+from decimal import ROUND_FLOOR, Decimal, InvalidOperation
 
 from django.db.models import Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from ..exceptions import InvalidPurchase
 from ..models import EarningRule, ProductCategory, Purchase, RuleKind, Store
 from .program import program_timezone
 
@@ -206,10 +209,58 @@ def earned_on_day(*, member, at: datetime.datetime) -> int:
     return (totals["points"] or 0) - (totals["reversed"] or 0)
 
 
+MAX_LINES = 500
+MAX_QUANTITY = 100_000
+MAX_AMOUNT = Decimal("1000000")
+
+
+def basket_clean(lines: list[BasketLine]) -> list[BasketLine]:
+    """The basket with Decimal amounts, or `InvalidPurchase` saying which line is wrong."""
+    if not lines:
+        raise InvalidPurchase(_("A purchase needs at least one line."))
+    if len(lines) > MAX_LINES:
+        raise InvalidPurchase(_("A purchase has at most %(max)d lines.") % {"max": MAX_LINES})
+    cleaned = []
+    for number, line in enumerate(lines, start=1):
+        try:
+            amount = (
+                Decimal(str(line.amount))
+                if isinstance(line.amount, float)
+                else Decimal(line.amount)
+            )
+        except (InvalidOperation, TypeError, ValueError) as error:
+            raise InvalidPurchase(
+                _("Line %(n)d: the amount is not a number.") % {"n": number}
+            ) from error
+        if not amount.is_finite() or amount <= 0:
+            raise InvalidPurchase(
+                _("Line %(n)d: the amount must be more than zero.") % {"n": number}
+            )
+        if amount > MAX_AMOUNT or amount.as_tuple().exponent < -2:
+            raise InvalidPurchase(
+                _("Line %(n)d: the amount must have at most two decimals and be below %(max)s.")
+                % {"n": number, "max": MAX_AMOUNT}
+            )
+        if isinstance(line.quantity, bool) or not isinstance(line.quantity, int):
+            raise InvalidPurchase(
+                _("Line %(n)d: the quantity must be a whole number from 1.") % {"n": number}
+            )
+        if not 1 <= line.quantity <= MAX_QUANTITY:
+            raise InvalidPurchase(
+                _("Line %(n)d: the quantity must be a whole number from 1.") % {"n": number}
+            )
+        cleaned.append(dataclasses.replace(line, amount=amount))
+    return cleaned
+
+
 def points_preview(
     *, lines: list[BasketLine], member, store: Store, at: datetime.datetime | None = None
 ) -> Earning:
-    """The points a basket would earn now (or at `at`); records nothing."""
+    """The points a basket would earn now (or at `at`); records nothing.
+
+    Raises `InvalidPurchase` for a basket that `purchase_record` would refuse.
+    """
+    lines = basket_clean(lines)
     at = at or timezone.now()
     return earning_compute(
         lines=lines, store=store, at=at, earned_today=earned_on_day(member=member, at=at)

@@ -252,6 +252,17 @@ def points_credit(
     )
 
 
+def _entry_with_key(idempotency_key: str | None, account: PointsAccount) -> PointsEntry | None:
+    """The entry an earlier request with this key wrote on this account, if any. A key that
+    belongs to another account is a client's mistake, never a way to read that account."""
+    if not idempotency_key:
+        return None
+    existing = PointsEntry.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None and existing.account_id != account.pk:
+        raise DuplicateRequest()
+    return existing
+
+
 def _credit_with_key(idempotency_key: str | None) -> Credit | None:
     """The credit an earlier request with this key made (held or not), if any."""
     if not idempotency_key:
@@ -293,11 +304,13 @@ def points_spend(
     idempotency_key: str | None = None,
 ) -> PointsEntry:
     """Spend points, soonest-expiring first. A repeated idempotency key returns the first entry."""
-    if idempotency_key:
-        existing = PointsEntry.objects.filter(idempotency_key=idempotency_key).first()
-        if existing is not None:
-            return existing
+    existing = _entry_with_key(idempotency_key, account)
+    if existing is not None:
+        return existing
     locked = lock_account(account.pk)
+    existing = _entry_with_key(idempotency_key, account)
+    if existing is not None:
+        return existing
     return spend_locked(
         locked,
         points=points,
@@ -358,11 +371,13 @@ def points_adjust(
         raise InvalidAdjustment(_("Give a reason for the adjustment."))
     if points == 0:
         raise InvalidAdjustment(_("An adjustment changes the balance by at least one point."))
-    if idempotency_key:
-        existing = PointsEntry.objects.filter(idempotency_key=idempotency_key).first()
-        if existing is not None:
-            return existing
+    existing = _entry_with_key(idempotency_key, account)
+    if existing is not None:
+        return existing
     locked = lock_account(account.pk)
+    existing = _entry_with_key(idempotency_key, account)
+    if existing is not None:
+        return existing
     fields = {"actor": actor, "note": reason[:255], "idempotency_key": idempotency_key}
     if points < 0:
         return spend_locked(locked, points=-points, kind=EntryKind.ADJUSTMENT, **fields)

@@ -2,9 +2,10 @@
 
 import datetime
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,7 +21,7 @@ from ..models import (
     RuleKind,
     Store,
 )
-from .earning import BasketLine, applicable_rules, earned_on_day, earning_compute
+from .earning import BasketLine, applicable_rules, basket_clean, earned_on_day, earning_compute
 from .ledger import (
     _allocate,
     _take_from_lots,
@@ -32,9 +33,6 @@ from .ledger import (
 )
 from .program import lot_expires_at, program_settings_get
 
-MAX_LINES = 500
-MAX_QUANTITY = 100_000
-MAX_AMOUNT = Decimal("1000000")
 # A till's clock may run a little ahead of ours; more than this is a date in the future.
 CLOCK_SKEW = datetime.timedelta(minutes=5)
 
@@ -45,36 +43,9 @@ class RecordedPurchase:
     created: bool
 
 
-def _validate_lines(lines: list[BasketLine]) -> None:
-    if not lines:
-        raise InvalidPurchase(_("A purchase needs at least one line."))
-    if len(lines) > MAX_LINES:
-        raise InvalidPurchase(_("A purchase has at most %(max)d lines.") % {"max": MAX_LINES})
-    for number, line in enumerate(lines, start=1):
-        try:
-            amount = Decimal(line.amount)
-        except (InvalidOperation, TypeError, ValueError) as error:
-            raise InvalidPurchase(
-                _("Line %(n)d: the amount is not a number.") % {"n": number}
-            ) from error
-        if not amount.is_finite() or amount <= 0:
-            raise InvalidPurchase(
-                _("Line %(n)d: the amount must be more than zero.") % {"n": number}
-            )
-        if amount > MAX_AMOUNT or amount.as_tuple().exponent < -2:
-            raise InvalidPurchase(
-                _("Line %(n)d: the amount must have at most two decimals and be below %(max)s.")
-                % {"n": number, "max": MAX_AMOUNT}
-            )
-        if not isinstance(line.quantity, int) or not 1 <= line.quantity <= MAX_QUANTITY:
-            raise InvalidPurchase(
-                _("Line %(n)d: the quantity must be a whole number from 1.") % {"n": number}
-            )
-
-
 def _validate_purchase(
     *, member, store: Store, external_id: str, lines, occurred_at, currency, total, program
-) -> Decimal:
+) -> tuple[list[BasketLine], Decimal]:
     external_id = (external_id or "").strip()
     if not external_id or len(external_id) > 100:
         raise InvalidPurchase(_("A receipt id of 1 to 100 characters is needed."))
@@ -93,14 +64,14 @@ def _validate_purchase(
             _("The program counts in %(currency)s; this purchase is in %(given)s.")
             % {"currency": program.currency, "given": currency}
         )
-    _validate_lines(lines)
-    lines_total = sum((Decimal(line.amount) for line in lines), Decimal("0"))
+    lines = basket_clean(lines)
+    lines_total = sum((line.amount for line in lines), Decimal("0"))
     if total is not None and Decimal(total) != lines_total:
         raise InvalidPurchase(
             _("The total %(total)s does not match the lines, which add up to %(sum)s.")
             % {"total": total, "sum": lines_total}
         )
-    return lines_total
+    return lines, lines_total
 
 
 def _same_purchase(purchase: Purchase, *, member) -> Purchase:
@@ -130,7 +101,7 @@ def purchase_record(
     program = program_settings_get()
     occurred_at = occurred_at or timezone.now()
     external_id = (external_id or "").strip()
-    lines_total = _validate_purchase(
+    lines, lines_total = _validate_purchase(
         member=member,
         store=store,
         external_id=external_id,
@@ -374,7 +345,8 @@ def purchase_return(
 def purchase_void_allowed(
     *, purchase: Purchase, actor, now: datetime.datetime | None = None
 ) -> bool:
-    """Staff may void a purchase they recorded themselves, within the program's void window."""
+    """Staff may void a purchase they recorded themselves, within the program's void window,
+    while something of it is left to return."""
     now = now or timezone.now()
     window = datetime.timedelta(minutes=program_settings_get().void_window_minutes)
     return (
@@ -382,18 +354,24 @@ def purchase_void_allowed(
         and actor is not None
         and purchase.recorded_by_id == actor.pk
         and now - purchase.recorded_at <= window
+        and purchase.lines.filter(returned_quantity__lt=F("quantity")).exists()
     )
 
 
+@atomic_with_retry
 def purchase_void(*, purchase: Purchase, actor, store: Store | None = None) -> PurchaseReturn:
     """Undo a mistake: a full return of what is left, allowed to its recorder within the window."""
+    lock_account(purchase.member.points_account.pk)
+    purchase = Purchase.objects.get(pk=purchase.pk)
+    if purchase.voided_at is not None:
+        raise VoidNotAllowed(_("This purchase was already voided."))
+    if not purchase.lines.filter(returned_quantity__lt=F("quantity")).exists():
+        raise VoidNotAllowed(_("Everything on this purchase was already returned."))
     if not purchase_void_allowed(purchase=purchase, actor=actor):
         raise VoidNotAllowed(
             _("Only the person who recorded a purchase can void it, within %(minutes)d minutes.")
             % {"minutes": program_settings_get().void_window_minutes}
         )
-    if all(line.returnable_quantity == 0 for line in purchase.lines.all()):
-        raise VoidNotAllowed(_("Everything on this purchase was already returned."))
     return purchase_return(purchase=purchase, lines=None, actor=actor, store=store, is_void=True)
 
 

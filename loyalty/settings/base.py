@@ -174,6 +174,8 @@ USE_TZ = True
 TIME_ZONE = env.str("LOYALTY_TIME_ZONE", default="UTC")
 LOYALTY_CURRENCY = env.str("LOYALTY_CURRENCY", default="USD").upper()
 LOYALTY_PROGRAM_NAME = env.str("LOYALTY_PROGRAM_NAME", default="Loyalty")
+# Where members reach the portal: links in emails are built on it.
+LOYALTY_BASE_URL = env.str("LOYALTY_BASE_URL", default="http://127.0.0.1:8000")
 
 # --- Static and media files -----------------------------------------------------------------
 STATIC_URL = "static/"
@@ -211,6 +213,14 @@ CELERY_BEAT_SCHEDULE = {
     "release-pending-points": {
         "task": "loyalty.release_pending_points",
         "schedule": crontab(minute=5),
+    },
+    "send-pending-emails": {
+        "task": "loyalty.send_pending_emails",
+        "schedule": 60.0,
+    },
+    "remind-expiring-vouchers": {
+        "task": "rewards.remind_expiring_vouchers",
+        "schedule": crontab(hour=9, minute=0),
     },
     "expire-vouchers": {
         "task": "rewards.expire_vouchers",

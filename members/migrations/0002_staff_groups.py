@@ -3,11 +3,9 @@
 Later migrations that add permissions extend these groups the same way.
 """
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-STORE_STAFF = "Store staff"
-PROGRAM_MANAGERS = "Program managers"
+from members.roles import PROGRAM_MANAGERS, STORE_STAFF, grant
 
 GROUP_PERMISSIONS = {
     STORE_STAFF: [
@@ -51,21 +49,7 @@ GROUP_PERMISSIONS = {
 
 
 def create_groups(apps, schema_editor):
-    # Permissions are normally created after all migrations ran; make them exist now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for group_name, codenames in GROUP_PERMISSIONS.items():
-        group, _created = Group.objects.get_or_create(name=group_name)
-        for app_label, codename in codenames:
-            permission = Permission.objects.get(
-                content_type__app_label=app_label, codename=codename
-            )
-            group.permissions.add(permission)
+    grant(apps, GROUP_PERMISSIONS)
 
 
 def remove_groups(apps, schema_editor):

@@ -7,123 +7,375 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('loyalty', '0003_programsettings_voucher_expiry_returns_points'),
-        ('members', '0002_staff_groups'),
+        ("loyalty", "0003_programsettings_voucher_expiry_returns_points"),
+        ("members", "0002_staff_groups"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Cause',
+            name="Cause",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('slug', models.SlugField(unique=True, verbose_name='slug')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                ("slug", models.SlugField(unique=True, verbose_name="slug")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
             ],
             options={
-                'verbose_name': 'cause',
-                'verbose_name_plural': 'causes',
-                'ordering': ['name'],
+                "verbose_name": "cause",
+                "verbose_name_plural": "causes",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Reward',
+            name="Reward",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('slug', models.SlugField(unique=True, verbose_name='slug')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('image', models.ImageField(blank=True, upload_to='rewards/', verbose_name='image')),
-                ('kind', models.CharField(choices=[('free_product', 'Free product'), ('fixed_discount', 'Fixed-amount discount'), ('percent_discount', 'Percentage discount'), ('store_credit', 'Store credit'), ('donation', 'Charity donation'), ('experience', 'Experience or event')], max_length=20, verbose_name='kind')),
-                ('points_cost', models.PositiveIntegerField(help_text='For store credit and donations: the points of one step.', validators=[django.core.validators.MinValueValidator(1)], verbose_name='points')),
-                ('value', models.DecimalField(blank=True, decimal_places=2, help_text="Discount amount, or percentage for a percentage discount. Store credit and donations are worth their points at the program's point value.", max_digits=10, null=True, verbose_name='value')),
-                ('max_steps', models.PositiveIntegerField(default=1, help_text='Store credit and donations: how many steps a member may take at once.', validators=[django.core.validators.MinValueValidator(1)], verbose_name='most steps at once')),
-                ('stock', models.PositiveIntegerField(blank=True, help_text='Empty = unlimited.', null=True, verbose_name='stock')),
-                ('per_member_limit', models.PositiveIntegerField(blank=True, help_text='Empty = no limit.', null=True, verbose_name='limit per member')),
-                ('limit_period', models.CharField(choices=[('ever', 'ever'), ('day', 'per day'), ('week', 'per week'), ('month', 'per month'), ('year', 'per year')], default='ever', max_length=10, verbose_name='limit period')),
-                ('available_from', models.DateTimeField(blank=True, null=True, verbose_name='available from')),
-                ('available_until', models.DateTimeField(blank=True, null=True, verbose_name='available until')),
-                ('voucher_valid_days', models.PositiveIntegerField(default=30, validators=[django.core.validators.MinValueValidator(1)], verbose_name='voucher valid for (days)')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('display_order', models.IntegerField(default=0, verbose_name='display order')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('cause', models.ForeignKey(blank=True, help_text='For charity donations.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='rewards', to='rewards.cause', verbose_name='cause')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                ("slug", models.SlugField(unique=True, verbose_name="slug")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "image",
+                    models.ImageField(blank=True, upload_to="rewards/", verbose_name="image"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("free_product", "Free product"),
+                            ("fixed_discount", "Fixed-amount discount"),
+                            ("percent_discount", "Percentage discount"),
+                            ("store_credit", "Store credit"),
+                            ("donation", "Charity donation"),
+                            ("experience", "Experience or event"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "points_cost",
+                    models.PositiveIntegerField(
+                        help_text="For store credit and donations: the points of one step.",
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="points",
+                    ),
+                ),
+                (
+                    "value",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text="Discount amount, or percentage for a percentage discount. Store credit and donations are worth their points at the program's point value.",
+                        max_digits=10,
+                        null=True,
+                        verbose_name="value",
+                    ),
+                ),
+                (
+                    "max_steps",
+                    models.PositiveIntegerField(
+                        default=1,
+                        help_text="Store credit and donations: how many steps a member may take at once.",
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="most steps at once",
+                    ),
+                ),
+                (
+                    "stock",
+                    models.PositiveIntegerField(
+                        blank=True, help_text="Empty = unlimited.", null=True, verbose_name="stock"
+                    ),
+                ),
+                (
+                    "per_member_limit",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="Empty = no limit.",
+                        null=True,
+                        verbose_name="limit per member",
+                    ),
+                ),
+                (
+                    "limit_period",
+                    models.CharField(
+                        choices=[
+                            ("ever", "ever"),
+                            ("day", "per day"),
+                            ("week", "per week"),
+                            ("month", "per month"),
+                            ("year", "per year"),
+                        ],
+                        default="ever",
+                        max_length=10,
+                        verbose_name="limit period",
+                    ),
+                ),
+                (
+                    "available_from",
+                    models.DateTimeField(blank=True, null=True, verbose_name="available from"),
+                ),
+                (
+                    "available_until",
+                    models.DateTimeField(blank=True, null=True, verbose_name="available until"),
+                ),
+                (
+                    "voucher_valid_days",
+                    models.PositiveIntegerField(
+                        default=30,
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="voucher valid for (days)",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                ("display_order", models.IntegerField(default=0, verbose_name="display order")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "cause",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="For charity donations.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="rewards",
+                        to="rewards.cause",
+                        verbose_name="cause",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'reward',
-                'verbose_name_plural': 'rewards',
-                'ordering': ['display_order', 'points_cost', 'name'],
+                "verbose_name": "reward",
+                "verbose_name_plural": "rewards",
+                "ordering": ["display_order", "points_cost", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Redemption',
+            name="Redemption",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('steps', models.PositiveIntegerField(default=1, verbose_name='steps')),
-                ('points', models.PositiveIntegerField(verbose_name='points')),
-                ('value', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='value')),
-                ('status', models.CharField(choices=[('issued', 'Ready to use'), ('fulfilled', 'Used'), ('void', 'Void'), ('expired', 'Expired')], default='issued', max_length=10, verbose_name='status')),
-                ('channel', models.CharField(choices=[('online', 'Online'), ('counter', 'At the counter'), ('api', 'Till or web shop')], max_length=10, verbose_name='channel')),
-                ('code', models.CharField(max_length=10, unique=True, verbose_name='voucher code')),
-                ('idempotency_key', models.CharField(blank=True, max_length=200, null=True, unique=True, verbose_name='idempotency key')),
-                ('issued_at', models.DateTimeField(verbose_name='issued')),
-                ('expires_at', models.DateTimeField(verbose_name='voucher expires')),
-                ('fulfilled_at', models.DateTimeField(blank=True, null=True, verbose_name='used')),
-                ('voided_at', models.DateTimeField(blank=True, null=True, verbose_name='voided')),
-                ('void_reason', models.CharField(blank=True, max_length=255, verbose_name='void reason')),
-                ('fulfilled_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='used with')),
-                ('fulfilled_store', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='loyalty.store', verbose_name='used at')),
-                ('issued_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='issued by')),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='redemptions', to='members.member', verbose_name='member')),
-                ('spend_entry', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='redemption', to='loyalty.pointsentry', verbose_name='ledger entry')),
-                ('store', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='loyalty.store', verbose_name='redeemed at')),
-                ('voided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='voided by')),
-                ('reward', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='redemptions', to='rewards.reward', verbose_name='reward')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("steps", models.PositiveIntegerField(default=1, verbose_name="steps")),
+                ("points", models.PositiveIntegerField(verbose_name="points")),
+                (
+                    "value",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=12, null=True, verbose_name="value"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("issued", "Ready to use"),
+                            ("fulfilled", "Used"),
+                            ("void", "Void"),
+                            ("expired", "Expired"),
+                        ],
+                        default="issued",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("online", "Online"),
+                            ("counter", "At the counter"),
+                            ("api", "Till or web shop"),
+                        ],
+                        max_length=10,
+                        verbose_name="channel",
+                    ),
+                ),
+                ("code", models.CharField(max_length=10, unique=True, verbose_name="voucher code")),
+                (
+                    "idempotency_key",
+                    models.CharField(
+                        blank=True,
+                        max_length=200,
+                        null=True,
+                        unique=True,
+                        verbose_name="idempotency key",
+                    ),
+                ),
+                ("issued_at", models.DateTimeField(verbose_name="issued")),
+                ("expires_at", models.DateTimeField(verbose_name="voucher expires")),
+                ("fulfilled_at", models.DateTimeField(blank=True, null=True, verbose_name="used")),
+                ("voided_at", models.DateTimeField(blank=True, null=True, verbose_name="voided")),
+                (
+                    "void_reason",
+                    models.CharField(blank=True, max_length=255, verbose_name="void reason"),
+                ),
+                (
+                    "fulfilled_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="used with",
+                    ),
+                ),
+                (
+                    "fulfilled_store",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="loyalty.store",
+                        verbose_name="used at",
+                    ),
+                ),
+                (
+                    "issued_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="issued by",
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="redemptions",
+                        to="members.member",
+                        verbose_name="member",
+                    ),
+                ),
+                (
+                    "spend_entry",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="redemption",
+                        to="loyalty.pointsentry",
+                        verbose_name="ledger entry",
+                    ),
+                ),
+                (
+                    "store",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="loyalty.store",
+                        verbose_name="redeemed at",
+                    ),
+                ),
+                (
+                    "voided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="voided by",
+                    ),
+                ),
+                (
+                    "reward",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="redemptions",
+                        to="rewards.reward",
+                        verbose_name="reward",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'redemption',
-                'verbose_name_plural': 'redemptions',
-                'ordering': ['-issued_at', '-pk'],
+                "verbose_name": "redemption",
+                "verbose_name_plural": "redemptions",
+                "ordering": ["-issued_at", "-pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='reward',
-            constraint=models.CheckConstraint(condition=models.Q(('points_cost__gt', 0)), name='reward_points_gt_0'),
+            model_name="reward",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("points_cost__gt", 0)), name="reward_points_gt_0"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reward',
-            constraint=models.CheckConstraint(condition=models.Q(('stock__isnull', True), ('stock__gte', 0), _connector='OR'), name='reward_stock_gte_0'),
+            model_name="reward",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("stock__isnull", True), ("stock__gte", 0), _connector="OR"),
+                name="reward_stock_gte_0",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reward',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'donation'), _negated=True), ('cause__isnull', False), _connector='OR'), name='reward_donation_has_cause'),
+            model_name="reward",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "donation"), _negated=True),
+                    ("cause__isnull", False),
+                    _connector="OR",
+                ),
+                name="reward_donation_has_cause",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reward',
-            constraint=models.CheckConstraint(condition=models.Q(('available_from__isnull', True), ('available_until__isnull', True), ('available_until__gt', models.F('available_from')), _connector='OR'), name='reward_window_ordered'),
+            model_name="reward",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("available_from__isnull", True),
+                    ("available_until__isnull", True),
+                    ("available_until__gt", models.F("available_from")),
+                    _connector="OR",
+                ),
+                name="reward_window_ordered",
+            ),
         ),
         migrations.AddIndex(
-            model_name='redemption',
-            index=models.Index(fields=['member', 'reward', '-issued_at'], name='redemption_member_reward'),
+            model_name="redemption",
+            index=models.Index(
+                fields=["member", "reward", "-issued_at"], name="redemption_member_reward"
+            ),
         ),
         migrations.AddIndex(
-            model_name='redemption',
-            index=models.Index(condition=models.Q(('status', 'issued')), fields=['expires_at'], name='redemption_issued_expiry'),
+            model_name="redemption",
+            index=models.Index(
+                condition=models.Q(("status", "issued")),
+                fields=["expires_at"],
+                name="redemption_issued_expiry",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='redemption',
-            constraint=models.CheckConstraint(condition=models.Q(('points__gt', 0)), name='redemption_points_gt_0'),
+            model_name="redemption",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("points__gt", 0)), name="redemption_points_gt_0"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='redemption',
-            constraint=models.CheckConstraint(condition=models.Q(('steps__gt', 0)), name='redemption_steps_gt_0'),
+            model_name="redemption",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("steps__gt", 0)), name="redemption_steps_gt_0"
+            ),
         ),
     ]

@@ -325,3 +325,34 @@ def timezone_now_plus(**delta) -> datetime.datetime:
     from django.utils import timezone
 
     return timezone.now() + datetime.timedelta(**delta)
+
+
+@pytest.mark.django_db
+def test_an_idempotency_key_of_another_account_neither_reads_nor_changes_it(
+    customer, other_customer, manager_user
+):
+    from loyalty.exceptions import DuplicateRequest
+
+    credit(customer, 50)
+    credit(other_customer, 50)
+    points_adjust(
+        account=customer.points_account,
+        points=-10,
+        reason="Fix",
+        actor=manager_user,
+        idempotency_key="k1",
+    )
+
+    with pytest.raises(DuplicateRequest):
+        points_adjust(
+            account=other_customer.points_account,
+            points=-10,
+            reason="Fix",
+            actor=manager_user,
+            idempotency_key="k1",
+        )
+    with pytest.raises(DuplicateRequest):
+        points_spend(account=other_customer.points_account, points=5, idempotency_key="k1")
+
+    assert state(customer) == (40, 0, 0, 2)
+    assert state(other_customer) == (50, 0, 0, 1)

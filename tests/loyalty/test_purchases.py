@@ -376,3 +376,46 @@ def test_the_signup_bonus_is_given_once(store):
         "Welcome",
         entry.pk,
     )
+
+
+@pytest.mark.django_db
+def test_amounts_as_text_or_float_are_read_exactly(store, customer, rules):
+    from loyalty.services import BasketLine, points_preview
+
+    preview = points_preview(
+        lines=[BasketLine(amount="12.50"), BasketLine(amount=2.25)], member=customer, store=store
+    )
+    recorded = purchase_record(
+        member=customer, store=store, external_id="till-1", lines=[BasketLine(amount="12.50")]
+    )
+
+    assert preview.total == 14
+    assert recorded.purchase.total == Decimal("12.50")
+    assert state(customer) == (12, 0, 0, 1)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("amount", ["-5", "0", "abc", "1.001"])
+def test_preview_refuses_what_recording_would_refuse(store, customer, rules, amount):
+    from loyalty.services import BasketLine, points_preview
+
+    with pytest.raises(InvalidPurchase):
+        points_preview(lines=[BasketLine(amount=amount)], member=customer, store=store)
+
+
+@pytest.mark.django_db
+def test_a_void_after_everything_was_returned_or_voided_says_so(store, customer, rules):
+    from loyalty.services.purchases import purchase_void_allowed
+
+    staff = create_staff(store=store)
+    returned = buy(customer, store, "till-1", line("10"), actor=staff)
+    purchase_return(purchase=returned, lines=None, actor=staff)
+    voided = buy(customer, store, "till-2", line("10"), actor=staff)
+    purchase_void(purchase=voided, actor=staff)
+
+    assert purchase_void_allowed(purchase=returned, actor=staff) is False
+    with pytest.raises(VoidNotAllowed, match="already returned"):
+        purchase_void(purchase=returned, actor=staff)
+    with pytest.raises(VoidNotAllowed, match="already voided"):
+        purchase_void(purchase=voided, actor=staff)
+    assert state(customer) == (0, 0, 0, 4)

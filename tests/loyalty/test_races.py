@@ -152,3 +152,23 @@ def test_a_deadlock_is_retried_instead_of_failing(customer, other_customer):
 
     assert sorted(results) == ["ab", "ba"]
     assert sum(attempts.values()) == 3  # PostgreSQL broke the deadlock once; the victim retried
+
+
+def test_two_tills_voiding_the_same_purchase_void_it_once(customer, store):
+    from loyalty.services import purchase_void
+    from members.models import User
+
+    base_rule("1")
+    clerk = User.objects.create_user(email="clerk@example.com")
+    purchase = purchase_record(
+        member=customer,
+        store=store,
+        external_id="till-1",
+        lines=[BasketLine(amount=Decimal("40"))],
+        actor=clerk,
+    ).purchase
+
+    results = run_together(5, lambda _index: purchase_void(purchase=purchase, actor=clerk))
+
+    assert outcome(results) == Counter({"PurchaseReturn": 1, "VoidNotAllowed": 4})
+    assert state(customer) == (0, 0, 0, 2)

@@ -2,29 +2,11 @@ import io
 import re
 
 import pytest
-import zxingcpp
 from django.urls import reverse
-from PIL import Image, ImageDraw
+from PIL import Image
 
-_RUN = re.compile(r"M(\d+),(\d+)h(\d+)v1h-\3z")
-
-
-def _rasterize_card_svg(svg: str, scale: int = 8) -> Image.Image:
-    """Draw the card's QR SVG (a viewBox in modules, one path of horizontal runs) as pixels."""
-    size = int(re.search(r'viewBox="0 0 (\d+) \1"', svg).group(1))
-    path = re.search(r'<path fill="#000" d="([^"]+)"', svg).group(1)
-    runs = _RUN.findall(path)
-    assert "".join(f"M{x},{y}h{w}v1h-{w}z" for x, y, w in runs) == path
-    image = Image.new("L", (size * scale, size * scale), 255)
-    draw = ImageDraw.Draw(image)
-    for x, y, width in runs:
-        left, top = int(x) * scale, int(y) * scale
-        draw.rectangle([left, top, left + int(width) * scale - 1, top + scale - 1], fill=0)
-    return image
-
-
-def _decode(image: Image.Image) -> list[str]:
-    return [barcode.text for barcode in zxingcpp.read_barcodes(image)]
+from tests.qr import decode as _decode
+from tests.qr import rasterize_qr_svg as _rasterize_card_svg
 
 
 @pytest.mark.django_db

@@ -1,0 +1,305 @@
+"""Staff desk actions on a member's points: record a purchase, return, void, adjust.
+
+Thin: parse the form, call one service, turn a domain error into a form error or a message.
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
+
+from members.selectors import member_get_by_card
+from members.staff_views import staff_desk_required
+
+from .exceptions import LoyaltyError
+from .forms import (
+    PURCHASE_LINES_PREFIX,
+    PointsAdjustForm,
+    PurchaseForm,
+    PurchaseLineFormSet,
+    PurchaseReturnForm,
+    desk_key_new,
+)
+from .models import EntryKind, Purchase, PurchaseReturn
+from .services import Earning, points_adjust, points_preview, purchase_record, purchase_return
+from .services.purchases import RecordedPurchase, purchase_void
+
+
+def desk_permission_required(permission: str):
+    """The staff desk (sign-in, then the desk permission), plus `permission` for this action."""
+
+    def decorator(view):
+        @staff_desk_required
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not request.user.has_perm(permission):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def _member_or_404(card_number: str):
+    member = member_get_by_card(card_number=card_number)
+    if member is None:
+        raise Http404
+    return member
+
+
+def _purchase_or_404(member, purchase_id: int) -> Purchase:
+    """The purchase, only when it is this member's: a URL never reaches another's receipt."""
+    return get_object_or_404(
+        Purchase.objects.select_related("store"), pk=purchase_id, member=member
+    )
+
+
+def _to_member(member) -> HttpResponse:
+    return redirect("staff:member", card_number=member.card_number)
+
+
+def _date(moment) -> str:
+    return formats.date_format(timezone.localtime(moment), "DATE_FORMAT")
+
+
+def _preview_payload(earning: Earning) -> dict:
+    return {
+        "points": earning.total,
+        "summary": ngettext(
+            "This purchase earns %(points)s point.",
+            "This purchase earns %(points)s points.",
+            earning.total,
+        )
+        % {"points": earning.total},
+        "breakdown": [
+            {"name": item["name"], "kind": item["kind"], "points": item["points"]}
+            for item in earning.breakdown
+        ],
+    }
+
+
+def _recorded_message(request: HttpRequest, recorded: RecordedPurchase) -> None:
+    purchase = recorded.purchase
+    if not recorded.created:
+        if purchase.voided_at is not None:
+            messages.warning(
+                request,
+                _("This receipt was recorded before and then voided; nothing was added."),
+            )
+        else:
+            messages.info(
+                request,
+                ngettext(
+                    "This purchase was already recorded (%(points)s point); nothing was added.",
+                    "This purchase was already recorded (%(points)s points); nothing was added.",
+                    purchase.points,
+                )
+                % {"points": purchase.points},
+            )
+        return
+    if purchase.points == 0:
+        messages.success(request, _("Purchase recorded. It earns no points."))
+        return
+    pending_lot = purchase.lots.filter(is_pending=True).first()
+    if pending_lot is not None:
+        text = ngettext(
+            "Purchase recorded: %(points)s point, available from %(date)s.",
+            "Purchase recorded: %(points)s points, available from %(date)s.",
+            purchase.points,
+        ) % {"points": purchase.points, "date": _date(pending_lot.available_at)}
+    else:
+        text = ngettext(
+            "Purchase recorded: %(points)s point credited.",
+            "Purchase recorded: %(points)s points credited.",
+            purchase.points,
+        ) % {"points": purchase.points}
+        entry = purchase.entries.filter(kind=EntryKind.PURCHASE).first()
+        debt_paid = -entry.debt_change if entry is not None else 0
+        if debt_paid > 0:
+            text += " " + ngettext(
+                "%(debt)s of them paid off a point owed.",
+                "%(debt)s of them paid off points owed.",
+                debt_paid,
+            ) % {"debt": debt_paid}
+    messages.success(request, text)
+
+
+def _taken_back_message(purchase_return_row: PurchaseReturn, *, voided: bool) -> str:
+    points = purchase_return_row.points
+    if voided:
+        text = ngettext(
+            "Purchase voided: %(points)s point taken back.",
+            "Purchase voided: %(points)s points taken back.",
+            points,
+        ) % {"points": points}
+    elif points == 0:
+        text = _("Return recorded. There were no points to take back.")
+    else:
+        text = ngettext(
+            "Return recorded: %(points)s point taken back.",
+            "Return recorded: %(points)s points taken back.",
+            points,
+        ) % {"points": points}
+    if purchase_return_row.debt_added:
+        text += " " + ngettext(
+            "%(debt)s point was already spent and is now owed; it comes off the next earnings.",
+            "%(debt)s points were already spent and are now owed; they come off the next earnings.",
+            purchase_return_row.debt_added,
+        ) % {"debt": purchase_return_row.debt_added}
+    return text
+
+
+@desk_permission_required("loyalty.add_purchase")
+@require_http_methods(["GET", "POST"])
+def purchase_new(request: HttpRequest, card_number: str) -> HttpResponse:
+    """Record a purchase for the member; "Preview" (the no-JavaScript way) only shows points."""
+    member = _member_or_404(card_number)
+    store = request.user.store
+    context = {"member": member, "store": store, "preview": None}
+    if store is None:
+        return render(request, "staff/purchase_form.html", context)
+    if request.method == "POST":
+        form = PurchaseForm(request.POST)
+        formset = PurchaseLineFormSet(request.POST, prefix=PURCHASE_LINES_PREFIX)
+        if form.is_valid() and formset.is_valid():
+            lines = formset.basket_lines()
+            if "preview" in request.POST:
+                earning = points_preview(lines=lines, member=member, store=store)
+                context["preview"] = _preview_payload(earning)
+            else:
+                try:
+                    recorded = purchase_record(
+                        member=member,
+                        store=store,
+                        external_id=form.external_id(),
+                        lines=lines,
+                        actor=request.user,
+                    )
+                except LoyaltyError as error:
+                    form.add_error(None, error.message)
+                else:
+                    _recorded_message(request, recorded)
+                    return _to_member(member)
+    else:
+        form = PurchaseForm(initial={"receipt_key": desk_key_new()})
+        formset = PurchaseLineFormSet(prefix=PURCHASE_LINES_PREFIX)
+    context.update(form=form, formset=formset)
+    return render(request, "staff/purchase_form.html", context)
+
+
+@desk_permission_required("loyalty.add_purchase")
+@require_POST
+def purchase_preview(request: HttpRequest, card_number: str) -> JsonResponse:
+    """The points the posted basket would earn, as JSON for the live preview. Records nothing."""
+    member = _member_or_404(card_number)
+    store = request.user.store
+    if store is None:
+        return JsonResponse(
+            {"points": None, "summary": _("Your login is not linked to a store.")}, status=400
+        )
+    formset = PurchaseLineFormSet(request.POST, prefix=PURCHASE_LINES_PREFIX)
+    if not formset.is_valid():
+        return JsonResponse(
+            {"points": None, "summary": _("Fill in the lines to see the points.")}, status=400
+        )
+    earning = points_preview(lines=formset.basket_lines(), member=member, store=store)
+    return JsonResponse(_preview_payload(earning))
+
+
+@desk_permission_required("loyalty.add_purchasereturn")
+@require_http_methods(["GET", "POST"])
+def purchase_return_new(request: HttpRequest, card_number: str, purchase_id: int) -> HttpResponse:
+    member = _member_or_404(card_number)
+    purchase = _purchase_or_404(member, purchase_id)
+    lines = list(purchase.lines.select_related("category"))
+    if request.method == "POST":
+        form = PurchaseReturnForm(request.POST, lines=lines)
+        if form.is_valid():
+            try:
+                purchase_return_row = purchase_return(
+                    purchase=purchase,
+                    lines=form.return_requests(),
+                    actor=request.user,
+                    store=request.user.store,
+                    external_id=form.cleaned_data["return_key"],
+                )
+            except LoyaltyError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _taken_back_message(purchase_return_row, voided=False))
+                return _to_member(member)
+    else:
+        form = PurchaseReturnForm(initial={"return_key": desk_key_new()}, lines=lines)
+    return render(
+        request,
+        "staff/purchase_return.html",
+        {
+            "member": member,
+            "purchase": purchase,
+            "form": form,
+            "anything_returnable": any(line.returnable_quantity for line in lines),
+        },
+    )
+
+
+@desk_permission_required("loyalty.add_purchasereturn")
+@require_POST
+def purchase_void_view(request: HttpRequest, card_number: str, purchase_id: int) -> HttpResponse:
+    member = _member_or_404(card_number)
+    purchase = _purchase_or_404(member, purchase_id)
+    if purchase.voided_at is not None:
+        # A second click on the same button: say what happened the first time.
+        messages.info(request, _("This purchase is already void."))
+        return _to_member(member)
+    try:
+        purchase_return_row = purchase_void(
+            purchase=purchase, actor=request.user, store=request.user.store
+        )
+    except LoyaltyError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _taken_back_message(purchase_return_row, voided=True))
+    return _to_member(member)
+
+
+@desk_permission_required("loyalty.adjust_points")
+@require_http_methods(["GET", "POST"])
+def points_adjust_new(request: HttpRequest, card_number: str) -> HttpResponse:
+    member = _member_or_404(card_number)
+    account = member.points_account
+    if request.method == "POST":
+        form = PointsAdjustForm(request.POST)
+        if form.is_valid():
+            try:
+                entry = points_adjust(
+                    account=account,
+                    points=form.cleaned_data["points"],
+                    reason=form.cleaned_data["reason"],
+                    actor=request.user,
+                    # Scoped to the account: a key can never answer with another member's entry.
+                    idempotency_key=f"staff-adjust:{account.pk}:{form.cleaned_data['adjust_key']}",
+                )
+            except LoyaltyError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(
+                    request,
+                    _("Points adjusted by %(points)s. New balance: %(balance)s.")
+                    % {
+                        "points": f"{form.cleaned_data['points']:+d}",
+                        "balance": entry.balance_after,
+                    },
+                )
+                return _to_member(member)
+    else:
+        form = PointsAdjustForm(initial={"adjust_key": desk_key_new()})
+    return render(
+        request, "staff/points_adjust.html", {"member": member, "account": account, "form": form}
+    )

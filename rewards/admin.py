@@ -1,0 +1,144 @@
+from django.contrib import admin, messages
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .codes import voucher_code_format
+from .models import Cause, Redemption, Reward
+from .selectors import cause_list_with_totals, reward_list_with_totals
+
+
+@admin.register(Reward)
+class RewardAdmin(admin.ModelAdmin):
+    list_display = [
+        "preview",
+        "name",
+        "kind",
+        "points_cost",
+        "stock",
+        "redemptions_count",
+        "points_spent",
+        "is_active",
+        "display_order",
+    ]
+    list_display_links = ["name"]
+    list_editable = ["is_active", "display_order"]
+    list_filter = ["is_active", "kind"]
+    search_fields = ["name", "slug", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["preview_large", "created_at", "updated_at"]
+    actions = ["activate", "deactivate"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "kind", "description", "image", "preview_large"]}),
+        (_("Price and value"), {"fields": ["points_cost", "value", "max_steps", "cause"]}),
+        (
+            _("Availability"),
+            {
+                "fields": [
+                    "is_active",
+                    "available_from",
+                    "available_until",
+                    "stock",
+                    "per_member_limit",
+                    "limit_period",
+                    "voucher_valid_days",
+                    "display_order",
+                ]
+            },
+        ),
+        (_("History"), {"fields": ["created_at", "updated_at"]}),
+    ]
+
+    def get_queryset(self, request):
+        return reward_list_with_totals()
+
+    @admin.display(description=_("redemptions"), ordering="redemptions_count")
+    def redemptions_count(self, reward: Reward) -> int:
+        return reward.redemptions_count
+
+    @admin.display(description=_("points spent"), ordering="points_spent")
+    def points_spent(self, reward: Reward) -> int:
+        return reward.points_spent
+
+    @admin.display(description=_("image"))
+    def preview(self, reward: Reward) -> str:
+        if not reward.image:
+            return "—"
+        return format_html(
+            '<img src="{}" alt="" width="48" height="48" class="reward-thumb">', reward.image.url
+        )
+
+    @admin.display(description=_("preview"))
+    def preview_large(self, reward: Reward) -> str:
+        if not reward.image:
+            return _("No image yet.")
+        return format_html('<img src="{}" alt="" width="240">', reward.image.url)
+
+    @admin.action(description=_("Activate the selected rewards"))
+    def activate(self, request, queryset):
+        self._set_active(request, queryset, active=True)
+
+    @admin.action(description=_("Deactivate the selected rewards"))
+    def deactivate(self, request, queryset):
+        self._set_active(request, queryset, active=False)
+
+    def _set_active(self, request, queryset, *, active: bool) -> None:
+        changed = Reward.objects.filter(pk__in=queryset.values("pk")).update(
+            is_active=active, updated_at=timezone.now()
+        )
+        self.message_user(
+            request,
+            ngettext("%d reward updated.", "%d rewards updated.", changed) % changed,
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Cause)
+class CauseAdmin(admin.ModelAdmin):
+    list_display = ["name", "is_active", "donations", "points_given", "money_given"]
+    list_filter = ["is_active"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return cause_list_with_totals()
+
+    @admin.display(description=_("donations"), ordering="donations")
+    def donations(self, cause: Cause) -> int:
+        return cause.donations
+
+    @admin.display(description=_("points given"), ordering="points_given")
+    def points_given(self, cause: Cause) -> int:
+        return cause.points_given
+
+    @admin.display(description=_("value given"), ordering="money_given")
+    def money_given(self, cause: Cause):
+        return cause.money_given
+
+
+@admin.register(Redemption)
+class RedemptionAdmin(admin.ModelAdmin):
+    """Read-only: redemptions change only through the services (staff desk, API, worker)."""
+
+    list_display = ["code_display", "reward", "member", "points", "status", "channel", "issued_at"]
+    list_filter = ["status", "channel", "reward"]
+    search_fields = ["=code", "member__card_number", "member__user__email"]
+    list_select_related = ["reward", "member__user"]
+    date_hierarchy = "issued_at"
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("voucher"), ordering="code")
+    def code_display(self, redemption: Redemption) -> str:
+        return voucher_code_format(redemption.code)

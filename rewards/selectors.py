@@ -1,0 +1,117 @@
+"""Reads of the reward catalogue and of members' vouchers."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from .models import Cause, Redemption, RedemptionStatus, Reward
+from .services import redemptions_counted_for_limit, reward_availability_problem
+
+COUNTED = ~Q(redemptions__status=RedemptionStatus.VOID)
+
+
+@dataclass(frozen=True)
+class CatalogueItem:
+    reward: Reward
+    problem: str | None  # why it cannot be redeemed now, whoever asks
+    points_missing: int  # 0 when the member can afford it (or nobody is signed in)
+
+    @property
+    def can_redeem(self) -> bool:
+        return self.problem is None and self.points_missing == 0
+
+
+def reward_list_visible(*, now: datetime.datetime | None = None) -> QuerySet[Reward]:
+    """Active rewards whose window has not ended; not-yet-available ones show as "coming"."""
+    now = now or timezone.now()
+    return (
+        Reward.objects.filter(is_active=True)
+        .filter(Q(available_until__isnull=True) | Q(available_until__gt=now))
+        .select_related("cause")
+    )
+
+
+def catalogue(*, balance: int | None, affordable_only: bool = False) -> list[CatalogueItem]:
+    """The catalogue as one member (with `balance`) or a visitor (None) sees it."""
+    now = timezone.now()
+    items = []
+    for reward in reward_list_visible(now=now):
+        missing = max(0, reward.points_cost - balance) if balance is not None else 0
+        item = CatalogueItem(
+            reward=reward,
+            problem=reward_availability_problem(reward, now=now),
+            points_missing=missing,
+        )
+        if affordable_only and not item.can_redeem:
+            continue
+        items.append(item)
+    return items
+
+
+def redemption_list_for_member(*, member) -> QuerySet[Redemption]:
+    return Redemption.objects.filter(member=member).select_related("reward", "reward__cause")
+
+
+def redemption_get_for_member(*, member, redemption_id: int) -> Redemption | None:
+    """Only the member's own redemption: another member's id finds nothing."""
+    return redemption_list_for_member(member=member).filter(pk=redemption_id).first()
+
+
+def cause_list_with_totals() -> QuerySet[Cause]:
+    """Causes with what members gave them (points and money), void donations not counted."""
+    given = Q(
+        rewards__redemptions__status__in=[RedemptionStatus.ISSUED, RedemptionStatus.FULFILLED]
+    )
+    return Cause.objects.annotate(
+        donations=Count("rewards__redemptions", filter=given),
+        points_given=Coalesce(Sum("rewards__redemptions__points", filter=given), 0),
+        money_given=Coalesce(
+            Sum("rewards__redemptions__value", filter=given),
+            Value(0),
+            output_field=DecimalField(max_digits=14, decimal_places=2),
+        ),
+    ).order_by("name")
+
+
+def reward_list_with_totals() -> QuerySet[Reward]:
+    """For the admin: how often each reward was redeemed (void ones not counted) and the points
+    it took (without those given back, by a void or an expired voucher)."""
+    kept = COUNTED & Q(redemptions__spend_entry__reversed_by__isnull=True)
+    return Reward.objects.annotate(
+        redemptions_count=Count("redemptions", filter=COUNTED),
+        points_spent=Coalesce(Sum("redemptions__points", filter=kept), 0),
+    )
+
+
+def reward_redemptions_left(
+    *, member, reward: Reward, now: datetime.datetime | None = None
+) -> int | None:
+    """How often `member` may still redeem `reward` in its current limit period; None = no limit.
+
+    A hint for the page only: `reward_redeem` checks the limit again under the account lock.
+    """
+    if reward.per_member_limit is None:
+        return None
+    used = redemptions_counted_for_limit(member=member, reward=reward, now=now or timezone.now())
+    return max(0, reward.per_member_limit - used)
+
+
+def redemption_lists_for_member(
+    *, member, now: datetime.datetime | None = None
+) -> tuple[list[Redemption], list[Redemption]]:
+    """The member's vouchers ready to use (soonest to expire first), and all the others
+    (used, expired, void; newest first). `spend_entry.reversed_by` tells whether the points
+    came back."""
+    now = now or timezone.now()
+    active, past = [], []
+    redemptions = redemption_list_for_member(member=member).select_related(
+        "spend_entry__reversed_by"
+    )
+    for redemption in redemptions:
+        usable = redemption.status == RedemptionStatus.ISSUED and redemption.expires_at > now
+        (active if usable else past).append(redemption)
+    active.sort(key=lambda redemption: (redemption.expires_at, redemption.pk))
+    return active, past

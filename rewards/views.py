@@ -1,0 +1,174 @@
+"""The catalogue, redeeming a reward, the member's vouchers, and the causes' totals."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from loyalty.exceptions import LoyaltyError
+from loyalty.services.program import program_timezone
+from members.models import Member
+from members.qr import qr_svg
+
+from .codes import voucher_code_format
+from .forms import RedeemForm
+from .models import Redemption, RedemptionChannel, RedemptionStatus, Reward
+from .selectors import (
+    catalogue,
+    cause_list_with_totals,
+    redemption_get_for_member,
+    redemption_lists_for_member,
+    reward_list_visible,
+    reward_redemptions_left,
+)
+from .services import reward_availability_problem, reward_redeem
+
+
+def _member_of(request: HttpRequest) -> Member | None:
+    if not request.user.is_authenticated:
+        return None
+    return Member.objects.select_related("points_account").filter(user=request.user).first()
+
+
+def _no_membership(request: HttpRequest) -> HttpResponse:
+    """Staff and managers sign in without a member card: they have no points to spend."""
+    return render(request, "members/no_membership.html", status=404)
+
+
+@require_GET
+def reward_list(request: HttpRequest) -> HttpResponse:
+    member = _member_of(request)
+    balance = member.points_account.balance if member else None
+    affordable_only = member is not None and request.GET.get("affordable") == "1"
+    return render(
+        request,
+        "rewards/catalogue.html",
+        {
+            "items": catalogue(balance=balance, affordable_only=affordable_only),
+            "member": member,
+            "balance": balance,
+            "affordable_only": affordable_only,
+            "now": timezone.now(),
+            "program_time_zone": program_timezone(),
+        },
+    )
+
+
+def _redeem(
+    request: HttpRequest, *, member: Member, reward: Reward
+) -> tuple[RedeemForm, Redemption | None]:
+    """Validate the confirmation and redeem; returns the form and the redemption (or None)."""
+    form = RedeemForm(request.POST, reward=reward)
+    if not form.is_valid():
+        return form, None
+    try:
+        redemption = reward_redeem(
+            member=member,
+            reward=reward,
+            steps=form.cleaned_data["steps"],
+            channel=RedemptionChannel.ONLINE,
+            actor=request.user,
+            # Scoped to the member and the reward: a replayed key can only ever return the
+            # redemption it made, never spend again or reveal someone else's.
+            idempotency_key=f"web:{member.pk}:{reward.pk}:{form.cleaned_data['request_key']}",
+        )
+    except LoyaltyError as error:
+        form.add_error(None, error.message)
+        return form, None
+    return form, redemption
+
+
+@require_http_methods(["GET", "POST"])
+def reward_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    reward = get_object_or_404(reward_list_visible(), slug=slug)
+    member = _member_of(request)
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if member is None:
+            return _no_membership(request)
+        form, redemption = _redeem(request, member=member, reward=reward)
+        if redemption is not None:
+            messages.success(request, _("Done! Show this voucher at the till."))
+            return redirect("member_rewards:detail", redemption_id=redemption.pk)
+        # Show the page as it is now: stock or balance may have moved since it was loaded.
+        reward.refresh_from_db()
+        member.points_account.refresh_from_db()
+    else:
+        form = RedeemForm(reward=reward)
+    now = timezone.now()
+    balance = member.points_account.balance if member else None
+    redemptions_left = (
+        reward_redemptions_left(member=member, reward=reward, now=now) if member else None
+    )
+    return render(
+        request,
+        "rewards/detail.html",
+        {
+            "reward": reward,
+            "member": member,
+            "balance": balance,
+            "problem": reward_availability_problem(reward, now=now),
+            "coming": bool(reward.available_from and reward.available_from > now),
+            "points_missing": max(0, reward.points_cost - balance) if balance is not None else 0,
+            "limit_reached": redemptions_left == 0,
+            "form": form,
+            "program_time_zone": program_timezone(),
+        },
+    )
+
+
+@require_GET
+def cause_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "rewards/causes.html", {"causes": cause_list_with_totals().filter(is_active=True)}
+    )
+
+
+@login_required
+@require_GET
+def my_rewards(request: HttpRequest) -> HttpResponse:
+    member = _member_of(request)
+    if member is None:
+        return _no_membership(request)
+    active, past = redemption_lists_for_member(member=member)
+    return render(
+        request,
+        "rewards/my_rewards.html",
+        {
+            "active": active,
+            "past": past,
+            "program_time_zone": program_timezone(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def my_reward_detail(request: HttpRequest, redemption_id: int) -> HttpResponse:
+    member = _member_of(request)
+    redemption = (
+        redemption_get_for_member(member=member, redemption_id=redemption_id) if member else None
+    )
+    if redemption is None:
+        # Another member's voucher looks exactly like one that does not exist.
+        raise Http404
+    code_display = voucher_code_format(redemption.code)
+    usable = redemption.status == RedemptionStatus.ISSUED and redemption.expires_at > timezone.now()
+    return render(
+        request,
+        "rewards/voucher.html",
+        {
+            "redemption": redemption,
+            "code_display": code_display,
+            "usable": usable,
+            "qr_svg": qr_svg(redemption.code, title=_("Voucher %(code)s") % {"code": code_display})
+            if usable
+            else "",
+            "program_time_zone": program_timezone(),
+        },
+    )

@@ -1,0 +1,113 @@
+import datetime
+
+import pytest
+import time_machine
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from loyalty.models import OutboxEmail, OutboxStatus
+from loyalty.services.outbox import MAX_ATTEMPTS, outbox_send_due
+from loyalty.tasks import send_pending_emails
+from rewards.codes import voucher_code_format
+from rewards.models import RedemptionChannel
+from rewards.services import reward_redeem, vouchers_remind_expiring
+from tests.rewards.catalogue import give_points, make_reward
+
+
+@pytest.fixture
+def redemption(customer):
+    give_points(customer, 100)
+    return reward_redeem(
+        member=customer, reward=make_reward(voucher_valid_days=10), channel=RedemptionChannel.ONLINE
+    )
+
+
+@pytest.mark.django_db
+def test_a_redemption_queues_its_voucher_email_and_the_worker_sends_it_once(redemption):
+    queued = OutboxEmail.objects.get()
+    assert (queued.key, queued.to_email, queued.status) == (
+        f"voucher-issued:{redemption.pk}",
+        "alice@example.com",
+        OutboxStatus.PENDING,
+    )
+    assert mail.outbox == []  # nothing is sent inside the request
+
+    assert send_pending_emails.apply().get() == 1
+    assert send_pending_emails.apply().get() == 0
+
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.subject == "Your voucher: Free Coffee"
+    assert voucher_code_format(redemption.code) in message.body
+    html, mimetype = message.alternatives[0]
+    assert mimetype == "text/html"
+    assert 'src="cid:qr"' in html
+    assert [attachment.get("Content-ID") for attachment in message.attachments] == ["<qr>"]
+    assert OutboxEmail.objects.get().status == OutboxStatus.SENT
+
+
+@pytest.mark.django_db
+def test_counter_redemptions_send_no_voucher_email(customer, store):
+    give_points(customer, 100)
+
+    reward_redeem(
+        member=customer, reward=make_reward(), channel=RedemptionChannel.COUNTER, store=store
+    )
+
+    assert OutboxEmail.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_failing_send_is_retried_with_back_off_then_marked_failed(redemption, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 1
+    start = timezone.now()
+
+    with time_machine.travel(start, tick=False):
+        assert outbox_send_due() == 0
+        email = OutboxEmail.objects.get()
+        assert (email.status, email.attempts) == (OutboxStatus.PENDING, 1)
+        assert email.send_after == start + datetime.timedelta(minutes=1)
+        assert "ConnectionRefusedError" in email.last_error
+        assert outbox_send_due() == 0  # not due yet
+        assert OutboxEmail.objects.get().attempts == 1
+
+    for attempt in range(2, MAX_ATTEMPTS + 1):
+        outbox_send_due(now=start + datetime.timedelta(days=attempt))
+
+    email = OutboxEmail.objects.get()
+    assert (email.status, email.attempts) == (OutboxStatus.FAILED, MAX_ATTEMPTS)
+    assert outbox_send_due(now=start + datetime.timedelta(days=30)) == 0
+
+
+@pytest.mark.django_db
+def test_expiring_voucher_reminder_is_queued_once_three_days_before(redemption):
+    at = timezone.now()
+
+    assert vouchers_remind_expiring(now=at + datetime.timedelta(days=6)) == 0
+    assert vouchers_remind_expiring(now=at + datetime.timedelta(days=7, minutes=1)) == 1
+    assert vouchers_remind_expiring(now=at + datetime.timedelta(days=8)) == 0
+
+    reminder = OutboxEmail.objects.get(key=f"voucher-expiring:{redemption.pk}")
+    assert reminder.subject == "Your voucher for Free Coffee expires soon"
+
+
+@pytest.mark.django_db
+def test_a_manager_queues_a_failed_email_again(client, manager_user, redemption):
+    OutboxEmail.objects.update(
+        status=OutboxStatus.FAILED, attempts=MAX_ATTEMPTS, last_error="timeout"
+    )
+    client.force_login(manager_user)
+
+    listing = client.get(reverse("admin:loyalty_outboxemail_changelist"))
+    response = client.post(
+        reverse("admin:loyalty_outboxemail_changelist"),
+        {"action": "retry", "_selected_action": [OutboxEmail.objects.get().pk]},
+    )
+
+    assert listing.status_code == 200
+    assert "Your voucher: Free Coffee" in listing.content.decode()
+    assert response.status_code == 302
+    email = OutboxEmail.objects.get()
+    assert (email.status, email.attempts) == (OutboxStatus.PENDING, 0)
