@@ -90,3 +90,23 @@ class VoucherVoid(LoyaltyError):
 class VoucherExpired(LoyaltyError):
     code = "voucher_expired"
     default_message = _("This voucher has expired.")
+
+
+class InvalidReferralCode(LoyaltyError):
+    code = "invalid_referral_code"
+    default_message = _("We don't know that referral code. Check it, or leave the field empty.")
+
+
+class SelfReferral(LoyaltyError):
+    code = "self_referral"
+    default_message = _("You cannot use your own referral code.")
+
+
+class AlreadyReferred(LoyaltyError):
+    code = "already_referred"
+    default_message = _("This member was already referred.")
+
+
+class ReviewNotAllowed(LoyaltyError):
+    code = "review_not_allowed"
+    default_message = _("This referral cannot be changed any more.")

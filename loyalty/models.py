@@ -153,6 +153,8 @@ class EntryKind(models.TextChoices):
     SPEND = "spend", _("Spent")
     SPEND_REVERSAL = "spend_reversal", _("Refund of spent points")
     EXPIRY = "expiry", _("Expired")
+    REFERRAL_REFERRER = "referral_referrer", _("Reward for referring a friend")
+    REFERRAL_FRIEND = "referral_friend", _("Welcome reward from a friend's invitation")
 
 
 class PointsEntry(models.Model):

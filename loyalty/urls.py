@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from loyalty.views import healthz
 from members.views import home
+from referrals.views import SignupWithInvitationView
 
 admin.site.site_header = settings.LOYALTY_PROGRAM_NAME + " administration"
 admin.site.site_title = settings.LOYALTY_PROGRAM_NAME
@@ -11,7 +12,9 @@ admin.site.site_title = settings.LOYALTY_PROGRAM_NAME
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("accounts/signup/", SignupWithInvitationView.as_view(), name="account_signup"),
     path("accounts/", include("allauth.urls")),
+    path("", include("referrals.urls")),
     path("me/rewards/", include("rewards.member_urls")),
     path("me/", include("members.urls")),
     path("rewards/", include("rewards.urls")),

@@ -5,6 +5,10 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 
+from loyalty.exceptions import LoyaltyError
+from referrals.services import referral_attach
+from referrals.views import invitation_code
+
 from .services import member_create
 
 
@@ -26,5 +30,17 @@ class AccountAdapter(DefaultAccountAdapter):
         with transaction.atomic():
             user = super().save_user(request, user, form, commit=commit)
             if commit:
-                member_create(user=user)
+                member = member_create(user=user)
+                self._attach_referral(request, member, form)
         return user
+
+    def _attach_referral(self, request, member, form) -> None:
+        """The code typed on the form, else the one of the invitation link this browser opened."""
+        code = form.cleaned_data.get("referral_code") or invitation_code(request)
+        if not code:
+            return
+        try:
+            referral_attach(friend=member, code=code, ip=request.META.get("REMOTE_ADDR"))
+        except LoyaltyError:
+            # A stale invitation cookie must never stop anyone from joining.
+            return

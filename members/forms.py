@@ -4,6 +4,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from referrals.codes import referral_code_normalize
+from referrals.services import referral_code_find
+
 from .identifiers import phone_normalize
 from .models import Member
 
@@ -23,10 +26,27 @@ class SignupDetailsForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
     )
 
-    field_order = ["first_name", "last_name", "email", "password1", "password2"]
+    referral_code = forms.CharField(
+        label=_("Referral code (optional)"),
+        max_length=32,
+        required=False,
+        help_text=_("Got an invitation from a member? Enter their code."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+
+    field_order = ["first_name", "last_name", "email", "password1", "password2", "referral_code"]
+
+    def clean_referral_code(self) -> str:
+        code = referral_code_normalize(self.cleaned_data.get("referral_code", ""))
+        if code and referral_code_find(code=code) is None:
+            raise forms.ValidationError(
+                _("We don't know that referral code. Check it, or leave the field empty.")
+            )
+        return code
 
     def signup(self, request, user) -> None:
-        """Nothing more to save: the adapter stored the names and created the member."""
+        """Nothing more to save: the adapter stored the names, created the member and
+        recorded the referral."""
 
 
 class ProfileForm(forms.Form):

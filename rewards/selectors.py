@@ -7,7 +7,7 @@ from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .models import Cause, Redemption, RedemptionStatus, Reward
+from .models import Cause, Redemption, RedemptionStatus, Reward, RewardKind
 from .services import redemptions_counted_for_limit, reward_availability_problem
 
 COUNTED = ~Q(redemptions__status=RedemptionStatus.VOID)
@@ -99,11 +99,22 @@ def reward_redemptions_left(
     return max(0, reward.per_member_limit - used)
 
 
+def voucher_is_usable(redemption: Redemption, *, now: datetime.datetime | None = None) -> bool:
+    """Whether the member has a code to show at the till: issued, not yet expired, and not a
+    donation (which the member gives, with nothing to collect)."""
+    now = now or timezone.now()
+    return (
+        redemption.status == RedemptionStatus.ISSUED
+        and redemption.expires_at > now
+        and redemption.reward.kind != RewardKind.DONATION
+    )
+
+
 def redemption_lists_for_member(
     *, member, now: datetime.datetime | None = None
 ) -> tuple[list[Redemption], list[Redemption]]:
-    """The member's vouchers ready to use (soonest to expire first), and all the others
-    (used, expired, void; newest first). `spend_entry.reversed_by` tells whether the points
+    """The member's vouchers ready to use (soonest to expire first), and all the others (used,
+    expired, void, donations; newest first). `spend_entry.reversed_by` tells whether the points
     came back."""
     now = now or timezone.now()
     active, past = [], []
@@ -111,7 +122,6 @@ def redemption_lists_for_member(
         "spend_entry__reversed_by"
     )
     for redemption in redemptions:
-        usable = redemption.status == RedemptionStatus.ISSUED and redemption.expires_at > now
-        (active if usable else past).append(redemption)
+        (active if voucher_is_usable(redemption, now=now) else past).append(redemption)
     active.sort(key=lambda redemption: (redemption.expires_at, redemption.pk))
     return active, past

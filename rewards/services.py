@@ -151,7 +151,8 @@ def reward_redeem(
     entry = spend_locked(
         account, points=points, kind=EntryKind.SPEND, note=reward.name, actor=actor, store=store
     )
-    at_counter = channel == RedemptionChannel.COUNTER
+    # A donation is given at once; there is nothing to show at a till.
+    at_counter = channel == RedemptionChannel.COUNTER or reward.kind == RewardKind.DONATION
     fields = {
         "member": member,
         "reward": reward,
@@ -274,18 +275,20 @@ def voucher_use(*, code: str, actor, store) -> Redemption:
 def redemption_void_allowed(
     *, redemption: Redemption, actor, now: datetime.datetime | None = None
 ) -> bool:
-    """An unused voucher can always be voided; a counter redemption by its staff member within
-    the program's void window."""
+    """An unused voucher can always be voided; a counter redemption by its staff member, and a
+    donation by anyone allowed to void, within the program's void window."""
     now = now or timezone.now()
     if redemption.status == RedemptionStatus.ISSUED:
         return True
+    if redemption.status != RedemptionStatus.FULFILLED or actor is None:
+        return False
     window = datetime.timedelta(minutes=program_settings_get().void_window_minutes)
+    if now - redemption.fulfilled_at > window:
+        return False
+    if redemption.reward.kind == RewardKind.DONATION:
+        return True
     return (
-        redemption.status == RedemptionStatus.FULFILLED
-        and redemption.channel == RedemptionChannel.COUNTER
-        and actor is not None
-        and redemption.fulfilled_by_id == actor.pk
-        and now - redemption.fulfilled_at <= window
+        redemption.channel == RedemptionChannel.COUNTER and redemption.fulfilled_by_id == actor.pk
     )
 
 

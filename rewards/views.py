@@ -16,7 +16,7 @@ from members.qr import qr_svg
 
 from .codes import voucher_code_format
 from .forms import RedeemForm
-from .models import Redemption, RedemptionChannel, RedemptionStatus, Reward
+from .models import Redemption, RedemptionChannel, RedemptionStatus, Reward, RewardKind
 from .selectors import (
     catalogue,
     cause_list_with_totals,
@@ -24,6 +24,7 @@ from .selectors import (
     redemption_lists_for_member,
     reward_list_visible,
     reward_redemptions_left,
+    voucher_is_usable,
 )
 from .services import reward_availability_problem, reward_redeem
 
@@ -93,7 +94,8 @@ def reward_detail(request: HttpRequest, slug: str) -> HttpResponse:
             return _no_membership(request)
         form, redemption = _redeem(request, member=member, reward=reward)
         if redemption is not None:
-            messages.success(request, _("Done! Show this voucher at the till."))
+            if reward.kind != RewardKind.DONATION:  # the donation's own page says thank you
+                messages.success(request, _("Done! Show this voucher at the till."))
             return redirect("member_rewards:detail", redemption_id=redemption.pk)
         # Show the page as it is now: stock or balance may have moved since it was loaded.
         reward.refresh_from_db()
@@ -142,6 +144,7 @@ def my_rewards(request: HttpRequest) -> HttpResponse:
         {
             "active": active,
             "past": past,
+            "now": timezone.now(),
             "program_time_zone": program_timezone(),
         },
     )
@@ -157,8 +160,9 @@ def my_reward_detail(request: HttpRequest, redemption_id: int) -> HttpResponse:
     if redemption is None:
         # Another member's voucher looks exactly like one that does not exist.
         raise Http404
+    now = timezone.now()
     code_display = voucher_code_format(redemption.code)
-    usable = redemption.status == RedemptionStatus.ISSUED and redemption.expires_at > timezone.now()
+    usable = voucher_is_usable(redemption, now=now)
     return render(
         request,
         "rewards/voucher.html",
@@ -166,6 +170,9 @@ def my_reward_detail(request: HttpRequest, redemption_id: int) -> HttpResponse:
             "redemption": redemption,
             "code_display": code_display,
             "usable": usable,
+            "donated": redemption.reward.kind == RewardKind.DONATION
+            and redemption.status in {RedemptionStatus.ISSUED, RedemptionStatus.FULFILLED},
+            "now": now,
             "qr_svg": qr_svg(redemption.code, title=_("Voucher %(code)s") % {"code": code_display})
             if usable
             else "",

@@ -176,6 +176,10 @@ def purchase_record(
             actor=actor,
             store=store,
         )
+    # A friend's first qualifying purchase rewards the referral, in this same transaction.
+    from referrals.services import referral_qualify
+
+    referral_qualify(purchase=purchase)
     return RecordedPurchase(purchase, created=True)
 
 
@@ -339,6 +343,10 @@ def purchase_return(
     if is_void:
         purchase.voided_at = timezone.now()
     purchase.save(update_fields=["points_reversed", "voided_at"])
+    # Returning a referral's qualifying purchase while its rewards are pending cancels them.
+    from referrals.services import referral_on_return
+
+    referral_on_return(purchase=purchase)
     return purchase_return_row
 
 

@@ -16,7 +16,7 @@ from loyalty.exceptions import (
     VoucherUsed,
     VoucherVoid,
 )
-from loyalty.models import EntryKind, LotAllocation, PointsEntry
+from loyalty.models import EntryKind, LotAllocation, OutboxEmail, PointsEntry
 from loyalty.services import program_settings_get
 from rewards.codes import voucher_code_format
 from rewards.models import (
@@ -317,3 +317,18 @@ def test_voucher_lookup_never_finds_by_partial_code(customer):
     assert voucher_find(code=redemption.code) == redemption
     with pytest.raises(InvalidVoucher):
         voucher_find(code=redemption.code[:9])
+
+
+@pytest.mark.django_db
+def test_an_online_donation_is_given_at_once_and_never_expires(customer):
+    give_points(customer, 500)
+    donation = make_reward(
+        "give", kind=RewardKind.DONATION, points_cost=100, max_steps=5, cause=make_cause()
+    )
+
+    given = redeem(customer, donation, steps=3)
+
+    assert given.status == RedemptionStatus.FULFILLED
+    assert vouchers_expire_due(now=timezone.now() + datetime.timedelta(days=400)) == 0
+    assert state(customer) == (200, 0, 0, 2)
+    assert OutboxEmail.objects.count() == 0

@@ -1,0 +1,102 @@
+"""The share link's landing page, the member's referrals page, and sign-up with a code."""
+
+from allauth.account.views import SignupView
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from members.models import Member
+from members.qr import qr_svg
+
+from .models import ReferralCode
+from .selectors import referral_list_for_referrer, referral_points_earned
+from .services import (
+    friend_short_name,
+    referral_code_find,
+    referral_code_for,
+    referral_link_opened,
+    referral_settings_get,
+)
+
+COOKIE = "loyalty_referral"
+COOKIE_SALT = "referrals.invitation"
+
+
+def invitation_code(request: HttpRequest) -> str:
+    """The code of the invitation link this browser opened, if it is still fresh."""
+    max_age = referral_settings_get().cookie_days * 24 * 3600
+    return request.get_signed_cookie(COOKIE, default="", salt=COOKIE_SALT, max_age=max_age)
+
+
+@require_GET
+def landing(request: HttpRequest, code: str) -> HttpResponse:
+    settings = referral_settings_get()
+    referral_code = referral_code_find(code=code) if settings.is_enabled else None
+    if referral_code is None:
+        return render(request, "referrals/unknown.html", status=404)
+    referral_link_opened(referral_code=referral_code)
+    response = render(
+        request,
+        "referrals/landing.html",
+        {
+            "inviter_name": friend_short_name(referral_code.member),
+            "code": referral_code.code,
+            "settings": settings,
+            "is_member": request.user.is_authenticated,
+        },
+    )
+    if not request.user.is_authenticated:
+        response.set_signed_cookie(
+            COOKIE,
+            referral_code.code,
+            salt=COOKIE_SALT,
+            max_age=settings.cookie_days * 24 * 3600,
+            httponly=True,
+            samesite="Lax",
+            secure=request.is_secure(),
+        )
+    return response
+
+
+class SignupWithInvitationView(SignupView):
+    """allauth's sign-up, with the code of an invitation link this browser opened filled in."""
+
+    def get_initial(self):
+        initial = super().get_initial()
+        code = invitation_code(self.request)
+        if code:
+            initial["referral_code"] = code
+        return initial
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        referral_code = referral_code_find(code=invitation_code(self.request))
+        if referral_code is not None and referral_settings_get().is_enabled:
+            context["inviter_name"] = friend_short_name(referral_code.member)
+        return context
+
+
+@login_required
+@require_GET
+def my_referrals(request: HttpRequest) -> HttpResponse:
+    member = Member.objects.filter(user=request.user).select_related("user").first()
+    if member is None:
+        return render(request, "members/no_membership.html", status=404)
+    referral_code: ReferralCode = referral_code_for(member=member)
+    link = request.build_absolute_uri(reverse("referrals:landing", args=[referral_code.code]))
+    referrals = referral_list_for_referrer(member=member)
+    return render(
+        request,
+        "referrals/mine.html",
+        {
+            "code": referral_code.code,
+            "link": link,
+            "qr_svg": qr_svg(link, title=_("QR code of your invitation link")),
+            "settings": referral_settings_get(),
+            "referrals": referrals,
+            "points_earned": referral_points_earned(referrals),
+        },
+    )
