@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
 
 from loyalty.services import points_account_open, signup_bonus_grant
+from referrals.services import referral_code_for
 
 from .identifiers import card_number_generate, phone_normalize
 from .models import Member, User
@@ -43,6 +44,7 @@ def member_create(*, user: User) -> Member:
                 raise
             continue
         points_account_open(member=member)
+        referral_code_for(member=member)
         signup_bonus_grant(member=member)
         return member
     raise CardNumberExhausted("Could not find a free card number.")

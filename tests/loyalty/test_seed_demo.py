@@ -23,7 +23,7 @@ def test_seed_demo_is_idempotent():
 
     call_command("seed_demo")
 
-    assert first == (7, 5, 5, 2)
+    assert first == (9, 7, 7, 2)
     assert _counts() == first
     assert Member.objects.get(user__email="alice@example.com").card_number == alice_card
 
@@ -68,11 +68,11 @@ def test_demo_data_has_rules_purchases_and_a_partial_return_and_audits_clean(cap
         purchase.points - purchase.points_reversed
         for purchase in Purchase.objects.filter(member=alice)
     )
-    assert account.balance == earned - 80  # the pastry voucher she holds
+    assert account.balance == earned - 80 + 200  # her pastry voucher; Greta's referral
     assert list(alice.redemptions.values_list("reward__slug", "status")) == [
         ("free-pastry", "issued")
     ]
     assert Reward.objects.count() == 10
     assert set(Reward.objects.values_list("kind", flat=True)) == set(RewardKind.values)
     call_command("points_audit")
-    assert capsys.readouterr().out.strip() == "5 accounts checked, 0 mismatches"
+    assert capsys.readouterr().out.strip() == "7 accounts checked, 0 mismatches"

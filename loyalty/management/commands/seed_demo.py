@@ -13,6 +13,8 @@ from loyalty.services import BasketLine, ReturnRequest, purchase_record, purchas
 from loyalty.services.program import program_settings_get
 from members.models import User
 from members.services import member_register, staff_user_create
+from referrals.models import Referral
+from referrals.services import referral_attach, referral_code_for
 from rewards.models import Cause, RedemptionChannel, Reward, RewardKind
 from rewards.services import reward_redeem
 
@@ -74,6 +76,7 @@ class Command(BaseCommand):
         self._rules(categories)
         self._purchases(alice, stores, categories)
         self._rewards(alice)
+        self._referrals(alice, stores)
         self.stdout.write(
             f"Demo data ready ({created} users created). Logins use the password "
             f"'{DEMO_PASSWORD}'; Alice's card number is {alice.card_number}."
@@ -232,4 +235,32 @@ class Command(BaseCommand):
             reward=Reward.objects.get(slug="free-pastry"),
             channel=RedemptionChannel.ONLINE,
             idempotency_key="demo-alice-pastry",
+        )
+
+    def _referrals(self, alice, stores) -> None:
+        """Alice invited two friends: Greta bought and both were rewarded; Hugo only joined."""
+        if Referral.objects.filter(referrer=alice).exists():
+            return
+        code = referral_code_for(member=alice).code
+        greta = member_register(
+            email="greta@example.com",
+            password=DEMO_PASSWORD,
+            first_name="Greta",
+            last_name="Gomez",
+            email_verified=True,
+        )
+        hugo = member_register(
+            email="hugo@example.com",
+            password=DEMO_PASSWORD,
+            first_name="Hugo",
+            last_name="Hall",
+            email_verified=True,
+        )
+        referral_attach(friend=greta, code=code)
+        referral_attach(friend=hugo, code=code)
+        purchase_record(
+            member=greta,
+            store=stores["harbour"],
+            external_id="demo-2001",
+            lines=[BasketLine(description="Welcome basket", amount=Decimal("32.00"))],
         )
