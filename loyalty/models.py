@@ -69,6 +69,42 @@ class ProgramSettings(models.Model):
         default=15,
         help_text=_("How long staff may void a purchase they recorded."),
     )
+    reminder_stages = models.CharField(
+        _("expiry reminders (days before)"),
+        max_length=40,
+        default="30,7",
+        help_text=_("Comma-separated days before points expire when members are reminded."),
+    )
+    birthday_mode = models.CharField(
+        _("birthday reward on"),
+        max_length=10,
+        choices=[
+            ("day", _("the birthday itself")),
+            ("month", _("the first day of the birthday month")),
+        ],
+        default="day",
+        help_text=_("Members born on 29 February get it on 28 February in other years."),
+    )
+    tier_basis = models.CharField(
+        _("tiers are earned by"),
+        max_length=10,
+        choices=[
+            ("spend", _("spend over the last 12 months")),
+            ("points", _("points earned over the last 12 months")),
+        ],
+        default="spend",
+    )
+    inactivity_days = models.PositiveIntegerField(
+        _("balance expires after days without a purchase"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Empty = off. The whole balance expires after this many days without a purchase."
+        ),
+    )
+    inactivity_reminder_days = models.PositiveIntegerField(
+        _("inactivity reminder (days before)"), default=30
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
@@ -120,6 +156,15 @@ class PointsAccount(models.Model):
     pending = models.BigIntegerField(_("pending points"), default=0)
     debt = models.BigIntegerField(_("debt"), default=0)
     lifetime_earned = models.BigIntegerField(_("lifetime earned"), default=0)
+    tier = models.ForeignKey(
+        "Tier",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="accounts",
+        verbose_name=_("tier"),
+    )
+    tier_since = models.DateTimeField(_("in this tier since"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -148,6 +193,7 @@ class EntryKind(models.TextChoices):
     PURCHASE = "purchase", _("Purchase")
     BONUS = "bonus", _("Bonus")
     SIGNUP_BONUS = "signup_bonus", _("Welcome bonus")
+    BIRTHDAY = "birthday", _("Birthday bonus")
     ADJUSTMENT = "adjustment", _("Adjustment")
     RETURN = "return", _("Return")
     SPEND = "spend", _("Spent")
@@ -356,6 +402,7 @@ class RuleKind(models.TextChoices):
     PURCHASE_CAP = "purchase_cap", _("Cap per purchase")
     DAILY_CAP = "daily_cap", _("Cap per member per day")
     SIGNUP_BONUS = "signup_bonus", _("Welcome bonus at sign-up")
+    BIRTHDAY_BONUS = "birthday_bonus", _("Birthday bonus")
 
 
 class EarningRule(models.Model):
@@ -404,6 +451,13 @@ class EarningRule(models.Model):
         related_name="rules",
         verbose_name=_("stores"),
         help_text=_("Empty = every store."),
+    )
+    tiers = models.ManyToManyField(
+        "Tier",
+        blank=True,
+        related_name="rules",
+        verbose_name=_("tiers"),
+        help_text=_("Empty = every member, with or without a tier."),
     )
     weekdays = models.CharField(
         _("weekdays"),
@@ -657,3 +711,81 @@ class OutboxEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.to_email}"
+
+
+class Tier(models.Model):
+    """A level of the program (Silver, Gold, …), reached by spend or points over 12 months."""
+
+    name = models.CharField(_("name"), max_length=60)
+    rank = models.PositiveSmallIntegerField(
+        _("rank"), unique=True, help_text=_("1 is the first tier above none; higher is better.")
+    )
+    threshold = models.DecimalField(
+        _("qualifying threshold"),
+        max_digits=12,
+        decimal_places=2,
+        help_text=_("Spend (money) or points over the last 12 months, per the program settings."),
+    )
+    earn_multiplier = models.DecimalField(
+        _("earn multiplier"),
+        max_digits=4,
+        decimal_places=2,
+        default=1,
+        validators=[MinValueValidator(Decimal("1"))],
+        help_text=_("1.5 = half as many points again on every purchase."),
+    )
+    benefits = models.TextField(_("benefits"), blank=True)
+    colour = models.CharField(
+        _("colour"), max_length=7, default="#8a8f98", help_text=_("e.g. #d4af37")
+    )
+
+    class Meta:
+        ordering = ["rank"]
+        verbose_name = _("tier")
+        verbose_name_plural = _("tiers")
+        constraints = [
+            models.CheckConstraint(condition=Q(threshold__gte=0), name="tier_threshold_gte_0"),
+            models.CheckConstraint(
+                condition=Q(earn_multiplier__gte=1), name="tier_multiplier_gte_1"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TierChange(models.Model):
+    """Every move between tiers, with its reason."""
+
+    account = models.ForeignKey(
+        PointsAccount,
+        on_delete=models.CASCADE,
+        related_name="tier_changes",
+        verbose_name=_("account"),
+    )
+    from_tier = models.ForeignKey(
+        Tier,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("from"),
+    )
+    to_tier = models.ForeignKey(
+        Tier,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("to"),
+    )
+    reason = models.CharField(_("reason"), max_length=255)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("tier change")
+        verbose_name_plural = _("tier changes")
+
+    def __str__(self) -> str:
+        return f"{self.from_tier} → {self.to_tier}"

@@ -90,6 +90,15 @@ class Reward(models.Model):
     limit_period = models.CharField(
         _("limit period"), max_length=10, choices=LimitPeriod.choices, default=LimitPeriod.EVER
     )
+    minimum_tier = models.ForeignKey(
+        "loyalty.Tier",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("minimum tier"),
+        help_text=_("Empty = every member."),
+    )
     available_from = models.DateTimeField(_("available from"), null=True, blank=True)
     available_until = models.DateTimeField(_("available until"), null=True, blank=True)
     voucher_valid_days = models.PositiveIntegerField(
