@@ -153,6 +153,10 @@ def test_manager_edits_the_program_settings(client, manager_user):
             "expiry_days": "180",
             "expiry_months": "12",
             "void_window_minutes": "10",
+            "reminder_stages": "30,7",
+            "birthday_mode": "day",
+            "tier_basis": "spend",
+            "inactivity_reminder_days": "30",
         },
     )
 
