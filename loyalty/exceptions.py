@@ -69,7 +69,7 @@ class RewardOutOfStock(LoyaltyError):
 
 class RewardLimitReached(LoyaltyError):
     code = "limit_reached"
-    default_message = _("You have already redeemed this reward as often as allowed.")
+    default_message = _("This reward was already redeemed as often as one member may.")
 
 
 class InvalidVoucher(LoyaltyError):

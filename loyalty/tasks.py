@@ -1,18 +1,66 @@
-"""Celery tasks of the points engine: thin wrappers around the services."""
+"""Celery tasks of the points engine: thin wrappers around the services.
+
+Every task is idempotent, so it is acknowledged late (a worker that dies mid-task leaves it
+to be run again) and retried on database errors with back-off that stays well below the
+broker's visibility timeout (see CELERY_BROKER_TRANSPORT_OPTIONS).
+"""
 
 from celery import shared_task
+from django.db import DatabaseError
 
 from .services import points_release_due
+from .services.birthdays import birthday_rewards_grant
+from .services.expiry import points_expire_due, points_expire_inactive
 from .services.outbox import outbox_send_due
+from .services.reminders import expiry_reminders_queue
+from .services.tiers import tiers_recalculate
+
+TASK_OPTIONS = {
+    "acks_late": True,
+    "autoretry_for": (DatabaseError,),
+    "retry_backoff": 30,
+    "retry_backoff_max": 600,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
 
 
-@shared_task(name="loyalty.release_pending_points")
+@shared_task(name="loyalty.release_pending_points", **TASK_OPTIONS)
 def release_pending_points() -> int:
     """Pending lots whose hold has passed become available (an entry each). Idempotent."""
     return points_release_due()
 
 
-@shared_task(name="loyalty.send_pending_emails")
+@shared_task(name="loyalty.send_pending_emails", **TASK_OPTIONS)
 def send_pending_emails() -> int:
     """Send the outbox's due emails, with retries and back-off. Safe to run concurrently."""
     return outbox_send_due()
+
+
+@shared_task(name="loyalty.expire_points", **TASK_OPTIONS)
+def expire_points() -> dict:
+    """Expire due lots in batches (and whole balances under the inactivity policy)."""
+    return {"lots": points_expire_due(), "inactive_accounts": points_expire_inactive()}
+
+
+@shared_task(name="loyalty.send_expiry_reminders", **TASK_OPTIONS)
+def send_expiry_reminders() -> int:
+    """Queue the reminders due today; the outbox sends them."""
+    return expiry_reminders_queue()
+
+
+@shared_task(name="loyalty.send_birthday_rewards", **TASK_OPTIONS)
+def send_birthday_rewards() -> int:
+    """Birthday bonus points, once per member per year."""
+    return birthday_rewards_grant()
+
+
+@shared_task(name="loyalty.recalculate_tiers", **TASK_OPTIONS)
+def recalculate_tiers() -> dict:
+    """Tier moves up, moves down after the 12-month hold, and the warnings before them."""
+    result = tiers_recalculate()
+    return {
+        "upgrades": result.upgrades,
+        "downgrades": result.downgrades,
+        "warnings": result.warnings,
+    }

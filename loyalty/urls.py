@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from loyalty.views import healthz
+from members.email_views import unsubscribe
 from members.views import home
 from referrals.views import SignupWithInvitationView
 
@@ -12,6 +13,7 @@ admin.site.site_title = settings.LOYALTY_PROGRAM_NAME
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("unsubscribe/<str:token>/", unsubscribe, name="unsubscribe"),
     path("accounts/signup/", SignupWithInvitationView.as_view(), name="account_signup"),
     path("accounts/", include("allauth.urls")),
     path("", include("referrals.urls")),
@@ -20,6 +22,7 @@ urlpatterns = [
     path("rewards/", include("rewards.urls")),
     path("staff/", include("members.staff_urls")),
     path("staff/", include("loyalty.staff_urls")),
+    path("staff/", include("rewards.staff_urls")),
     path("admin/", admin.site.urls),
 ]
 

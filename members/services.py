@@ -12,6 +12,7 @@ from referrals.services import referral_code_for
 from .identifiers import card_number_generate, phone_normalize
 from .models import Member, User
 from .roles import PROGRAM_MANAGERS, STORE_STAFF
+from .unsubscribe import PURPOSES
 
 # With 10^10 possible numbers a collision is rare; a few retries make it impossible in practice.
 _CARD_NUMBER_ATTEMPTS = 8
@@ -140,3 +141,12 @@ def staff_user_create(
     if email_verified:
         email_address_mark_verified(user=user)
     return user
+
+
+@transaction.atomic
+def member_unsubscribe(*, member: Member, purpose: str) -> Member:
+    """Turn off one kind of email ("reminders" or "marketing") for the member."""
+    field = PURPOSES[purpose]
+    setattr(member, field, False)
+    member.save(update_fields=[field])
+    return member

@@ -8,12 +8,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from loyalty.models import Purchase
 from loyalty.selectors import entry_list, purchase_list_recent
 from loyalty.services.purchases import purchase_void_allowed
+from rewards.codes import voucher_code_format
+from rewards.models import Redemption, RedemptionStatus
+from rewards.selectors import redemption_list_for_member
+from rewards.services import redemption_void_allowed
 
 from .forms import MemberSearchForm
 from .identifiers import card_number_format
@@ -79,6 +84,38 @@ def _purchase_rows(request: HttpRequest, member) -> list[PurchaseRow]:
     return rows
 
 
+@dataclass(frozen=True)
+class RedemptionRow:
+    """A recent redemption on the member summary, with its voucher code as staff read it."""
+
+    redemption: Redemption
+    code_display: str
+    status: str  # an issued voucher past its date shows as expired before the worker runs
+    status_label: str
+    can_void: bool
+
+
+def _redemption_rows(request: HttpRequest, member) -> list[RedemptionRow]:
+    may_void = request.user.has_perm("rewards.void_redemption")
+    now = timezone.now()
+    rows = []
+    for redemption in redemption_list_for_member(member=member)[:10]:
+        status = redemption.status
+        if status == RedemptionStatus.ISSUED and redemption.expires_at <= now:
+            status = RedemptionStatus.EXPIRED
+        rows.append(
+            RedemptionRow(
+                redemption=redemption,
+                code_display=voucher_code_format(redemption.code),
+                status=status,
+                status_label=RedemptionStatus(status).label,
+                can_void=may_void
+                and redemption_void_allowed(redemption=redemption, actor=request.user, now=now),
+            )
+        )
+    return rows
+
+
 @staff_desk_required
 @require_GET
 def member_detail(request: HttpRequest, card_number: str) -> HttpResponse:
@@ -95,6 +132,7 @@ def member_detail(request: HttpRequest, card_number: str) -> HttpResponse:
             "card_number_display": card_number_format(member.card_number),
             "search_form": MemberSearchForm(),
             "purchase_rows": _purchase_rows(request, member),
+            "redemption_rows": _redemption_rows(request, member),
             "entries": entry_list(account=account)[:10],
         },
     )

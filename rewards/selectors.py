@@ -125,3 +125,16 @@ def redemption_lists_for_member(
         (active if voucher_is_usable(redemption, now=now) else past).append(redemption)
     active.sort(key=lambda redemption: (redemption.expires_at, redemption.pk))
     return active, past
+
+
+def rewards_within_reach(*, balance: int, limit: int = 3) -> list[Reward]:
+    """The cheapest rewards a member with `balance` points can redeem now (for reminders)."""
+    now = timezone.now()
+    rewards = (
+        reward_list_visible(now=now).filter(points_cost__lte=balance).order_by("points_cost", "pk")
+    )
+    return [
+        reward
+        for reward in rewards[: limit * 3]
+        if reward_availability_problem(reward, now=now) is None
+    ][:limit]

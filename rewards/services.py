@@ -130,10 +130,15 @@ def reward_redeem(
     existing = _existing(idempotency_key, member)
     if existing is not None:
         return existing
-    reward = Reward.objects.select_related("cause").get(pk=reward.pk)
+    reward = Reward.objects.select_related("cause", "minimum_tier").get(pk=reward.pk)
     problem = reward_availability_problem(reward, now=now)
     if problem:
         raise RewardOutOfStock(problem) if reward.stock == 0 else RewardUnavailable(problem)
+    minimum_tier = reward.minimum_tier
+    if minimum_tier is not None and (account.tier is None or account.tier.rank < minimum_tier.rank):
+        raise RewardUnavailable(
+            _("This reward is for %(tier)s members and above.") % {"tier": minimum_tier.name}
+        )
     if reward.per_member_limit is not None:
         used = redemptions_counted_for_limit(member=member, reward=reward, now=now)
         if used >= reward.per_member_limit:
@@ -279,7 +284,8 @@ def redemption_void_allowed(
     donation by anyone allowed to void, within the program's void window."""
     now = now or timezone.now()
     if redemption.status == RedemptionStatus.ISSUED:
-        return True
+        # Past its date it is the expiry run's to settle, by the program's setting.
+        return redemption.expires_at > now
     if redemption.status != RedemptionStatus.FULFILLED or actor is None:
         return False
     window = datetime.timedelta(minutes=program_settings_get().void_window_minutes)
@@ -304,14 +310,20 @@ def redemption_void(*, redemption: Redemption, actor, store=None, reason: str = 
     """Cancel a redemption: points go back to their lots, the stock is restored."""
     member = redemption.member
     lock_accounts([member.points_account.pk])
-    redemption = Redemption.objects.select_related("reward", "spend_entry").get(pk=redemption.pk)
+    # Lock the voucher row too: a till marking it used at this moment waits for us, then
+    # finds it void (and the other way round), so a voucher is never both used and refunded.
+    redemption = (
+        Redemption.objects.select_for_update(of=("self",))
+        .select_related("reward", "spend_entry")
+        .get(pk=redemption.pk)
+    )
     if redemption.status == RedemptionStatus.VOID:
         raise VoucherVoid(_("This redemption was already voided."))
     if not redemption_void_allowed(redemption=redemption, actor=actor):
         raise VoidNotAllowed(
             _(
-                "A used voucher cannot be voided; a counter redemption only by its staff member "
-                "within %(minutes)d minutes."
+                "Used or expired vouchers cannot be voided; a counter redemption only by its "
+                "staff member and a donation only within %(minutes)d minutes."
             )
             % {"minutes": program_settings_get().void_window_minutes}
         )

@@ -18,11 +18,22 @@ from .purchases import (
     purchase_void,
     signup_bonus_grant,
 )
+from .tiers import (
+    TierProgress,
+    TierRecalculation,
+    tier_for_metric,
+    tier_metric,
+    tier_progress_get,
+    tier_upgrade_if_reached,
+    tiers_recalculate,
+)
 
 __all__ = [
     "BasketLine",
     "Earning",
     "ReturnRequest",
+    "TierProgress",
+    "TierRecalculation",
     "lock_accounts",
     "points_account_open",
     "points_adjust",
@@ -36,4 +47,9 @@ __all__ = [
     "purchase_return",
     "purchase_void",
     "signup_bonus_grant",
+    "tier_for_metric",
+    "tier_metric",
+    "tier_progress_get",
+    "tier_upgrade_if_reached",
+    "tiers_recalculate",
 ]

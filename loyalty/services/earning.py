@@ -7,11 +7,13 @@ How rules combine (also in docs/earning-rules.md):
    per line.
 3. Each applicable category multiplier or promotion adds (multiplier - 1) x the line's base
    points, rounded down; several add up (2x and 3x together make 4x).
-4. Threshold bonus: when the eligible amount reaches a threshold, the bonus of the highest
+4. The member's tier adds (earn multiplier - 1) x the line's base points, rounded down per
+   line, as one "<Tier> tier" item of the breakdown.
+5. Threshold bonus: when the eligible amount reaches a threshold, the bonus of the highest
    threshold reached is added once per purchase.
-5. Caps last: the lowest per-purchase cap, then what is left of the lowest per-member daily cap.
-A rule applies when it is on, inside its active window, and matches the store, weekday and
-time of day (program time zone) where it is limited to them.
+6. Caps last: the lowest per-purchase cap, then what is left of the lowest per-member daily cap.
+A rule applies when it is on, inside its active window, and matches the store, weekday, time of
+day (program time zone) and the member's tier where it is limited to them.
 """
 
 import dataclasses
@@ -24,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..exceptions import InvalidPurchase
-from ..models import EarningRule, ProductCategory, Purchase, RuleKind, Store
+from ..models import EarningRule, ProductCategory, Purchase, RuleKind, Store, Tier
 from .program import program_timezone
 
 
@@ -55,10 +57,19 @@ def _floor(value: Decimal) -> int:
 
 
 def rule_applies(
-    rule: EarningRule, *, store: Store, at: datetime.datetime, store_ids: set[int]
+    rule: EarningRule,
+    *,
+    store: Store,
+    at: datetime.datetime,
+    store_ids: set[int],
+    tier_ids: set[int] | frozenset[int] = frozenset(),
+    tier: Tier | None = None,
 ) -> bool:
-    """Whether `rule` (already known active and in its window) matches the store and the time."""
+    """Whether `rule` (already known active and in its window) matches the store, the time and
+    the member's `tier`. A rule limited to tiers (`tier_ids`) never applies without a tier."""
     if store_ids and store.pk not in store_ids:
+        return False
+    if tier_ids and (tier is None or tier.pk not in tier_ids):
         return False
     local = timezone.localtime(at, program_timezone())
     if rule.weekdays.strip():
@@ -82,13 +93,19 @@ def rule_applies(
 
 
 def applicable_rules(
-    *, store: Store, at: datetime.datetime, kinds: list[str] | None = None
+    *,
+    store: Store,
+    at: datetime.datetime,
+    kinds: list[str] | None = None,
+    tier: Tier | None = None,
 ) -> list[EarningRule]:
+    """The rules that apply at `store` at `at` for a member in `tier` (None: no tier, so rules
+    limited to tiers are left out)."""
     rules = (
         EarningRule.objects.filter(is_active=True)
         .filter(Q(starts_at__isnull=True) | Q(starts_at__lte=at))
         .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=at))
-        .prefetch_related("categories", "stores")
+        .prefetch_related("categories", "stores", "tiers")
         .order_by("pk")
     )
     if kinds is not None:
@@ -96,12 +113,15 @@ def applicable_rules(
     result = []
     for rule in rules:
         store_ids = {rule_store.pk for rule_store in rule.stores.all()}
-        if rule_applies(rule, store=store, at=at, store_ids=store_ids):
+        tier_ids = {rule_tier.pk for rule_tier in rule.tiers.all()}
+        if rule_applies(
+            rule, store=store, at=at, store_ids=store_ids, tier_ids=tier_ids, tier=tier
+        ):
             result.append(rule)
     return result
 
 
-def _add(breakdown: dict[int, dict], rule: EarningRule, points: int) -> None:
+def _add(breakdown: dict[int | str, dict], rule: EarningRule, points: int) -> None:
     if points == 0:
         return
     item = breakdown.setdefault(
@@ -110,12 +130,33 @@ def _add(breakdown: dict[int, dict], rule: EarningRule, points: int) -> None:
     item["points"] += points
 
 
+def _add_tier(breakdown: dict[int | str, dict], tier: Tier, points: int) -> None:
+    if points == 0:
+        return
+    item = breakdown.setdefault(
+        "tier",
+        {
+            "rule": None,
+            "name": _("%(tier)s tier") % {"tier": tier.name},
+            "kind": "tier",
+            "points": 0,
+        },
+    )
+    item["points"] += points
+
+
 def earning_compute(
-    *, lines: list[BasketLine], store: Store, at: datetime.datetime, earned_today: int = 0
+    *,
+    lines: list[BasketLine],
+    store: Store,
+    at: datetime.datetime,
+    earned_today: int = 0,
+    tier: Tier | None = None,
 ) -> Earning:
-    """The points for `lines` bought at `store` at `at`, given the member already earned
-    `earned_today` points from purchases that day. Reads rules only; records nothing."""
-    rules = applicable_rules(store=store, at=at)
+    """The points for `lines` bought at `store` at `at` by a member in `tier` (None: no tier),
+    given the member already earned `earned_today` points from purchases that day. Reads rules
+    only; records nothing."""
+    rules = applicable_rules(store=store, at=at, tier=tier)
     by_kind: dict[str, list[EarningRule]] = {}
     for rule in rules:
         by_kind.setdefault(rule.kind, []).append(rule)
@@ -134,8 +175,9 @@ def earning_compute(
         if rule.multiplier is not None
     ]
 
+    tier_extra = tier.earn_multiplier - 1 if tier is not None else Decimal("0")
     earning = Earning()
-    breakdown: dict[int, dict] = {}
+    breakdown: dict[int | str, dict] = {}
     eligible_amount = Decimal("0")
     for line in lines:
         category_id = line.category.pk if line.category is not None else None
@@ -159,6 +201,10 @@ def earning_compute(
             extra = _floor(base * (rule.multiplier - 1))
             points += extra
             _add(breakdown, rule, extra)
+        if tier_extra > 0:
+            extra = _floor(base * tier_extra)
+            points += extra
+            _add_tier(breakdown, tier, extra)
         earning.line_points.append(points)
 
     thresholds = [
@@ -263,5 +309,9 @@ def points_preview(
     lines = basket_clean(lines)
     at = at or timezone.now()
     return earning_compute(
-        lines=lines, store=store, at=at, earned_today=earned_on_day(member=member, at=at)
+        lines=lines,
+        store=store,
+        at=at,
+        earned_today=earned_on_day(member=member, at=at),
+        tier=member.points_account.tier,
     )

@@ -26,6 +26,7 @@ def email_queue(
     context: dict,
     member=None,
     qr_data: str = "",
+    headers: dict | None = None,
     send_after: datetime.datetime | None = None,
 ) -> OutboxEmail:
     """Queue the email rendered from templates/emails/<template>{_subject.txt,.txt,.html}.
@@ -49,6 +50,7 @@ def email_queue(
                 body_text=render_to_string(f"emails/{template}.txt", context),
                 body_html=render_to_string(f"emails/{template}.html", context),
                 qr_data=qr_data,
+                headers=headers or {},
                 send_after=send_after or timezone.now(),
             )
     except IntegrityError:

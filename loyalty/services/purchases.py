@@ -32,6 +32,7 @@ from .ledger import (
     points_credit,
 )
 from .program import lot_expires_at, program_settings_get
+from .tiers import tier_upgrade_if_reached
 
 # A till's clock may run a little ahead of ours; more than this is a date in the future.
 CLOCK_SKEW = datetime.timedelta(minutes=5)
@@ -125,6 +126,7 @@ def purchase_record(
         store=store,
         at=occurred_at,
         earned_today=earned_on_day(member=member, at=occurred_at),
+        tier=account.tier,
     )
     try:
         with transaction.atomic():
@@ -180,6 +182,8 @@ def purchase_record(
     from referrals.services import referral_qualify
 
     referral_qualify(purchase=purchase)
+    # A purchase that reaches a higher tier moves the member up at once (never down).
+    tier_upgrade_if_reached(account=account, now=timezone.now())
     return RecordedPurchase(purchase, created=True)
 
 

@@ -192,9 +192,12 @@ STORAGES = {
 # Redis in production; kombu's file-system transport when no REDIS_URL is set, so that
 # `make run` needs no service at all.
 BROKER_DIR = VAR_DIR / "broker"
+# A task not acknowledged within the visibility timeout is handed to another worker; task
+# retries are kept well below it (tests/test_tasks.py checks).
+CELERY_VISIBILITY_TIMEOUT = 3600
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 else:
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -221,6 +224,22 @@ CELERY_BEAT_SCHEDULE = {
     "remind-expiring-vouchers": {
         "task": "rewards.remind_expiring_vouchers",
         "schedule": crontab(hour=9, minute=0),
+    },
+    "expire-points": {
+        "task": "loyalty.expire_points",
+        "schedule": crontab(hour=0, minute=10),
+    },
+    "send-expiry-reminders": {
+        "task": "loyalty.send_expiry_reminders",
+        "schedule": crontab(hour=10, minute=0),
+    },
+    "send-birthday-rewards": {
+        "task": "loyalty.send_birthday_rewards",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    "recalculate-tiers": {
+        "task": "loyalty.recalculate_tiers",
+        "schedule": crontab(hour=2, minute=30),
     },
     "expire-vouchers": {
         "task": "rewards.expire_vouchers",

@@ -1,15 +1,20 @@
 // Staff desk: "Scan with camera" where the browser has the BarcodeDetector API.
-// The page works without it: a USB or Bluetooth scanner types the number and presses Enter.
+// The page works without it: a USB or Bluetooth scanner types the number or code and presses Enter.
 (function () {
   "use strict";
   const form = document.querySelector("[data-scan-form]");
   if (!form) {
     return;
   }
+  // The member search box, or the form's first text box (the voucher code).
+  const input = form.querySelector("input[name=q]") ||
+    form.querySelector("input[type=text], input[type=search], input:not([type])");
+  if (!input) {
+    return;
+  }
   // After a miss, the next scan replaces the old text instead of being appended to it.
-  const box = form.querySelector("input[name=q]");
-  if (box && document.activeElement === box) {
-    box.select();
+  if (document.activeElement === input) {
+    input.select();
   }
   if (!("BarcodeDetector" in window) || !navigator.mediaDevices) {
     return;
@@ -18,7 +23,6 @@
   const view = form.querySelector("[data-scan-view]");
   const video = form.querySelector("[data-scan-video]");
   const stopButton = form.querySelector("[data-scan-stop]");
-  const input = form.querySelector("input[name=q]");
   let stream = null;
   let running = false;
 

@@ -351,7 +351,7 @@ def test_a_confirm_without_a_valid_key_asks_again_with_a_fresh_key(
         (
             500,
             {"per_member_limit": 1},
-            "You have already redeemed this reward as often as allowed.",
+            "This reward was already redeemed as often as one member may.",
         ),
     ],
     ids=["not-enough-points", "out-of-stock", "limit-reached"],

@@ -67,3 +67,35 @@ def test_one_voucher_used_from_ten_tills_at_once(customer, store):
 
     assert outcome(results) == Counter({"Redemption": 1, "VoucherUsed": 9})
     assert Redemption.objects.get(pk=redemption.pk).status == RedemptionStatus.FULFILLED
+
+
+def test_a_void_and_a_use_of_the_same_voucher_at_once_never_both_succeed(customer, store):
+    from rewards.services import redemption_void
+
+    give_points(customer, 100)
+    clerk = User.objects.create_user(email="clerk@example.com")
+    for attempt in range(5):
+        redemption = reward_redeem(
+            member=customer,
+            reward=make_reward(f"gift-{attempt}"),
+            channel=RedemptionChannel.ONLINE,
+        )
+
+        results = run_together(
+            2,
+            lambda index, code=redemption.code, current=redemption: (
+                voucher_use(code=code, actor=clerk, store=store)
+                if index == 0
+                else redemption_void(redemption=current, actor=clerk)
+            ),
+        )
+
+        final = Redemption.objects.get(pk=redemption.pk)
+        names = sorted(type(result).__name__ for result in results)
+        assert names in (["Redemption", "VoidNotAllowed"], ["Redemption", "VoucherVoid"]), names
+        if final.status == RedemptionStatus.VOID:
+            assert state(customer)[0] == 100
+        else:
+            assert final.status == RedemptionStatus.FULFILLED
+            assert state(customer)[0] == 0
+            give_points(customer, 100)

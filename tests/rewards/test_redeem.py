@@ -332,3 +332,19 @@ def test_an_online_donation_is_given_at_once_and_never_expires(customer):
     assert vouchers_expire_due(now=timezone.now() + datetime.timedelta(days=400)) == 0
     assert state(customer) == (200, 0, 0, 2)
     assert OutboxEmail.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_voucher_past_its_date_is_left_to_the_expiry_run(customer, store):
+    program = program_settings_get()
+    program.voucher_expiry_returns_points = False
+    program.save()
+    give_points(customer, 100)
+    redemption = redeem(customer, make_reward(voucher_valid_days=1))
+
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=2)):
+        with pytest.raises(VoidNotAllowed):
+            redemption_void(redemption=redemption, actor=create_staff(store=store))
+        assert vouchers_expire_due() == 1
+
+    assert state(customer) == (0, 0, 0, 2)

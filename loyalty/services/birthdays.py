@@ -1,0 +1,74 @@
+"""Birthday bonus points: once per member per year, on the day or in the month."""
+
+import calendar
+import datetime
+
+from django.utils import timezone
+
+from members.models import Member
+
+from ..models import EntryKind, OutboxEmail, RuleKind, Store
+from .earning import applicable_rules
+from .ledger import points_credit
+from .outbox import email_queue
+from .program import program_settings_get, program_timezone
+
+
+def birthday_members(*, today: datetime.date, mode: str):
+    """Members whose birthday reward falls on `today`.
+
+    By day: born on this day; those born on 29 February on 28 February when the year has
+    no 29th. By month: everyone born this month, from the first run of the month on.
+    """
+    members = Member.objects.filter(birthday__isnull=False, user__is_active=True)
+    if mode == "month":
+        return members.filter(birthday__month=today.month)
+    days = [today.day]
+    if today.month == 2 and today.day == 28 and not calendar.isleap(today.year):
+        days.append(29)
+    return members.filter(birthday__month=today.month, birthday__day__in=days)
+
+
+def birthday_rewards_grant(*, today: datetime.date | None = None) -> int:
+    """Credit the birthday bonus (the best active birthday rule) to whoever it is due.
+
+    Idempotent per member and year; returns how many members got it now.
+    """
+    now = timezone.now()
+    today = today or timezone.localtime(now, program_timezone()).date()
+    no_store = Store(pk=0, code="", name="")
+    rules = [
+        rule
+        for rule in applicable_rules(store=no_store, at=now, kinds=[RuleKind.BIRTHDAY_BONUS])
+        if rule.points and not rule.stores.exists()
+    ]
+    if not rules:
+        return 0
+    rule = max(rules, key=lambda candidate: candidate.points)
+    mode = program_settings_get().birthday_mode
+    granted = 0
+    for member in (
+        birthday_members(today=today, mode=mode)
+        .select_related("user", "points_account")
+        .iterator(chunk_size=500)
+    ):
+        key = f"birthday:{member.pk}:{today.year}"
+        if OutboxEmail.objects.filter(key=key).exists():
+            continue
+        credit = points_credit(
+            account=member.points_account,
+            points=rule.points,
+            kind=EntryKind.BIRTHDAY,
+            rule=rule,
+            note=rule.name,
+            idempotency_key=key,
+        )
+        email_queue(
+            key=key,
+            to=member.user.email,
+            template="birthday",
+            member=member,
+            context={"member": member, "points": credit.lot.points},
+        )
+        granted += 1
+    return granted

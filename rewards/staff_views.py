@@ -1,0 +1,428 @@
+"""Staff desk actions on rewards: redeem for the member at the counter, validate a voucher the
+member shows, mark it used, void a mistake.
+
+Thin: parse the input, call one service, turn a domain error into a message. Which voucher a
+code names, and what may happen to it, is the services' call.
+"""
+
+from dataclasses import dataclass
+from functools import wraps
+
+from django import forms
+from django.contrib import messages
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import floatformat
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_GET, require_POST
+
+from loyalty.exceptions import InvalidVoucher, LoyaltyError
+from loyalty.services import program_settings_get
+from members.identifiers import card_number_format
+from members.selectors import member_get_by_card
+from members.staff_views import staff_desk_required
+
+from .codes import (
+    ALPHABET,
+    CODE_LENGTH,
+    voucher_code_format,
+    voucher_code_is_valid,
+    voucher_code_normalize,
+)
+from .forms import RedeemForm, VoucherCodeForm
+from .models import Redemption, RedemptionChannel, RedemptionStatus, Reward, RewardKind
+from .selectors import (
+    catalogue,
+    redemption_get_for_member,
+    reward_list_visible,
+    reward_redemptions_left,
+)
+from .services import (
+    redemption_void,
+    redemption_void_allowed,
+    reward_redeem,
+    voucher_find,
+    voucher_problem,
+    voucher_use,
+)
+
+
+def rewards_permission_required(permission: str):
+    """The staff desk (sign-in, then the desk permission), plus `permission` for this action."""
+
+    def decorator(view):
+        @staff_desk_required
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not request.user.has_perm(permission):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+class VoucherVoidForm(VoucherCodeForm):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason (optional)"),
+        max_length=255,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+
+class RedemptionVoidForm(forms.Form):
+    reason = forms.CharField(max_length=255, required=False)
+
+
+def _member_or_404(card_number: str):
+    member = member_get_by_card(card_number=card_number)
+    if member is None:
+        raise Http404
+    return member
+
+
+def _to_member(member) -> HttpResponse:
+    return redirect("staff:member", card_number=member.card_number)
+
+
+def _to_voucher(code: str = "") -> HttpResponse:
+    url = reverse("staff_rewards:vouchers")
+    return redirect(f"{url}?{urlencode({'code': code})}" if code else url)
+
+
+def _no_store_message() -> str:
+    return _("Your login is not linked to a store. Ask a program manager to set your store.")
+
+
+def _void_reason(reason: str) -> str:
+    return reason.strip() or _("Voided at the staff desk")
+
+
+def hand_over(redemption: Redemption) -> str:
+    """What the staff member gives the member for this redemption, in one sentence."""
+    reward = redemption.reward
+    currency = program_settings_get().currency
+    if reward.kind == RewardKind.DONATION:
+        cause = reward.cause.name if reward.cause else reward.name
+        return ngettext(
+            "Nothing to hand over: %(points)s point goes to %(cause)s.",
+            "Nothing to hand over: %(points)s points go to %(cause)s.",
+            redemption.points,
+        ) % {"points": redemption.points, "cause": cause}
+    if redemption.value is not None:
+        if reward.kind == RewardKind.FIXED_DISCOUNT:
+            return _("Give a discount of %(value)s %(currency)s.") % {
+                "value": floatformat(redemption.value, 2),
+                "currency": currency,
+            }
+        if reward.kind == RewardKind.PERCENT_DISCOUNT:
+            return _("Give %(value)s%% off.") % {"value": floatformat(redemption.value, "-2")}
+        if reward.kind == RewardKind.STORE_CREDIT:
+            return _("Give store credit of %(value)s %(currency)s.") % {
+                "value": floatformat(redemption.value, 2),
+                "currency": currency,
+            }
+    if redemption.steps > 1:
+        # The multiplication sign, as on the reward pages.
+        return _("Hand over: %(reward)s × %(steps)s.") % {  # noqa: RUF001
+            "reward": reward.name,
+            "steps": redemption.steps,
+        }
+    return _("Hand over: %(reward)s.") % {"reward": reward.name}
+
+
+# --- redeem at the counter ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RewardOption:
+    """A reward on the counter redemption page: a confirm form, or why it cannot be had now."""
+
+    reward: Reward
+    form: RedeemForm | None
+    reason: str
+
+
+def _reward_options(member) -> tuple[list[RewardOption], list[RewardOption]]:
+    balance = member.points_account.balance
+    now = timezone.now()
+    redeemable, unavailable = [], []
+    for item in catalogue(balance=balance):
+        reward = item.reward
+        if item.problem:
+            reason = item.problem
+        elif item.points_missing:
+            reason = ngettext(
+                "Needs %(points)s more point.", "Needs %(points)s more points.", item.points_missing
+            ) % {"points": intcomma(item.points_missing)}
+        elif reward_redemptions_left(member=member, reward=reward, now=now) == 0:
+            reason = _("Already redeemed as often as allowed.")
+        else:
+            form = RedeemForm(reward=reward, auto_id=f"id_reward{reward.pk}_%s")
+            if form.most_steps > 1:
+                affordable = min(form.most_steps, balance // reward.points_cost)
+                form.fields["steps"].widget.attrs.update({"max": affordable, "min": 1})
+            redeemable.append(RewardOption(reward=reward, form=form, reason=""))
+            continue
+        unavailable.append(RewardOption(reward=reward, form=None, reason=reason))
+    return redeemable, unavailable
+
+
+@rewards_permission_required("rewards.redeem_at_counter")
+@require_GET
+def reward_choose(request: HttpRequest, card_number: str) -> HttpResponse:
+    """The rewards the member can have now, each with its own confirm button."""
+    member = _member_or_404(card_number)
+    store = request.user.store
+    redeemable, unavailable = _reward_options(member) if store is not None else ([], [])
+    return render(
+        request,
+        "staff/rewards_redeem.html",
+        {
+            "member": member,
+            "account": member.points_account,
+            "store": store,
+            "redeemable": redeemable,
+            "unavailable": unavailable,
+        },
+    )
+
+
+@rewards_permission_required("rewards.redeem_at_counter")
+@require_POST
+def reward_redeem_view(request: HttpRequest, card_number: str, reward_id: int) -> HttpResponse:
+    member = _member_or_404(card_number)
+    reward = get_object_or_404(reward_list_visible(), pk=reward_id)
+    back = redirect("staff_rewards:redeem", card_number=member.card_number)
+    store = request.user.store
+    if store is None:
+        messages.error(request, _no_store_message())
+        return back
+    form = RedeemForm(request.POST, reward=reward)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return back
+    started = timezone.now()
+    try:
+        redemption = reward_redeem(
+            member=member,
+            reward=reward,
+            channel=RedemptionChannel.COUNTER,
+            actor=request.user,
+            store=store,
+            steps=form.cleaned_data["steps"],
+            # Scoped to the member and the reward: a replayed key can only ever answer with
+            # the redemption it made, never spend again or name another reward.
+            idempotency_key=(f"counter:{member.pk}:{reward.pk}:{form.cleaned_data['request_key']}"),
+        )
+    except LoyaltyError as error:
+        messages.error(request, error.message)
+        return back
+    if redemption.issued_at < started:
+        # A second click on the same confirm: say what happened the first time.
+        messages.info(
+            request,
+            _("%(reward)s was already redeemed; no more points were spent. %(hand_over)s")
+            % {"reward": reward.name, "hand_over": hand_over(redemption)},
+        )
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "Redeemed %(reward)s for %(points)s point. %(hand_over)s",
+                "Redeemed %(reward)s for %(points)s points. %(hand_over)s",
+                redemption.points,
+            )
+            % {
+                "reward": reward.name,
+                "points": redemption.points,
+                "hand_over": hand_over(redemption),
+            },
+        )
+    return _to_member(member)
+
+
+@rewards_permission_required("rewards.void_redemption")
+@require_POST
+def redemption_void_view(
+    request: HttpRequest, card_number: str, redemption_id: int
+) -> HttpResponse:
+    member = _member_or_404(card_number)
+    redemption = redemption_get_for_member(member=member, redemption_id=redemption_id)
+    if redemption is None:
+        # Another member's redemption looks exactly like one that does not exist.
+        raise Http404
+    if redemption.status == RedemptionStatus.VOID:
+        messages.info(request, _("This redemption is already void."))
+        return _to_member(member)
+    form = RedemptionVoidForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        redemption = redemption_void(
+            redemption=redemption,
+            actor=request.user,
+            store=request.user.store,
+            reason=_void_reason(reason),
+        )
+    except LoyaltyError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _voided_message(redemption))
+    return _to_member(member)
+
+
+def _voided_message(redemption: Redemption) -> str:
+    return ngettext(
+        "%(reward)s voided: %(points)s point is back on %(name)s's balance.",
+        "%(reward)s voided: %(points)s points are back on %(name)s's balance.",
+        redemption.points,
+    ) % {
+        "reward": redemption.reward.name,
+        "points": redemption.points,
+        "name": redemption.member.display_name,
+    }
+
+
+# --- vouchers ----------------------------------------------------------------------------
+
+
+def _invalid_code_message(code: str) -> str:
+    """Why a code names no voucher, from its shape alone: never a word about other vouchers."""
+    normalized = voucher_code_normalize(code)
+    if len(normalized) == CODE_LENGTH and all(char in ALPHABET for char in normalized):
+        if not voucher_code_is_valid(normalized):
+            return _(
+                "This code's check character does not match: a character was probably "
+                "mistyped. Check the code and try again."
+            )
+        return str(InvalidVoucher.default_message)
+    return _(
+        "That is not a voucher code. A voucher code has 10 letters and digits, like K7QXM-3HD9P."
+    )
+
+
+def _status_label(redemption: Redemption, *, now) -> tuple[str, str]:
+    """(status for the tag's colour, its label), with an unswept past-date voucher as expired."""
+    status = redemption.status
+    if status == RedemptionStatus.ISSUED and redemption.expires_at <= now:
+        status = RedemptionStatus.EXPIRED
+    return status, RedemptionStatus(status).label
+
+
+def _voucher_page(
+    request: HttpRequest, *, code: str = "", error: str = "", form=None
+) -> HttpResponse:
+    """The lookup box, and the voucher `code` names with what can be done with it now."""
+    context = {
+        "form": form or VoucherCodeForm(initial={"code": code} if code else None),
+        "store": request.user.store,
+        "error": str(error),
+        "redemption": None,
+    }
+    if code:
+        try:
+            redemption = voucher_find(code=code)
+        except InvalidVoucher:
+            context["error"] = str(error or _invalid_code_message(code))
+        else:
+            now = timezone.now()
+            problem = voucher_problem(redemption, now=now)
+            status, status_label = _status_label(redemption, now=now)
+            is_donation = redemption.reward.kind == RewardKind.DONATION
+            context.update(
+                redemption=redemption,
+                member=redemption.member,
+                card_number_display=card_number_format(redemption.member.card_number),
+                code_display=voucher_code_format(redemption.code),
+                status=status,
+                status_label=status_label,
+                problem=str(problem.message) if problem else "",
+                is_donation=is_donation,
+                usable=problem is None and not is_donation,
+                hand_over=hand_over(redemption),
+                can_void=request.user.has_perm("rewards.void_redemption")
+                and redemption_void_allowed(redemption=redemption, actor=request.user, now=now),
+                void_form=VoucherVoidForm(initial={"code": redemption.code}, auto_id="id_void_%s"),
+            )
+    return render(request, "staff/voucher_check.html", context)
+
+
+@rewards_permission_required("rewards.use_voucher")
+@require_GET
+def voucher_check(request: HttpRequest) -> HttpResponse:
+    """One box: the scanner types the code and Enter (`?code=`), or staff type it by hand."""
+    if "code" not in request.GET:
+        return _voucher_page(request)
+    form = VoucherCodeForm(request.GET)
+    if not form.is_valid():
+        return _voucher_page(request, form=form)
+    return _voucher_page(request, code=form.cleaned_data["code"], form=form)
+
+
+@rewards_permission_required("rewards.use_voucher")
+@require_POST
+def voucher_use_view(request: HttpRequest) -> HttpResponse:
+    form = VoucherCodeForm(request.POST)
+    if not form.is_valid():
+        return _voucher_page(request, form=form)
+    code = form.cleaned_data["code"]
+    store = request.user.store
+    if store is None:
+        return _voucher_page(request, code=code, error=_no_store_message())
+    try:
+        redemption = voucher_use(code=code, actor=request.user, store=store)
+    except InvalidVoucher:
+        return _voucher_page(request, code=code)
+    except LoyaltyError as error:
+        return _voucher_page(request, code=code, error=error.message)
+    messages.success(
+        request,
+        _("Voucher %(code)s used for %(name)s. %(hand_over)s")
+        % {
+            "code": voucher_code_format(redemption.code),
+            "name": redemption.member.display_name,
+            "hand_over": hand_over(redemption),
+        },
+    )
+    return _to_voucher()
+
+
+@rewards_permission_required("rewards.void_redemption")
+@require_POST
+def voucher_void_view(request: HttpRequest) -> HttpResponse:
+    form = VoucherVoidForm(request.POST)
+    if not form.is_valid():
+        if "code" in form.errors:
+            return _voucher_page(request, form=VoucherCodeForm(request.POST))
+        return _voucher_page(
+            request, code=form.cleaned_data["code"], error=form.errors["reason"][0]
+        )
+    code = form.cleaned_data["code"]
+    try:
+        redemption = voucher_find(code=code)
+    except InvalidVoucher:
+        return _voucher_page(request, code=code)
+    if redemption.status == RedemptionStatus.VOID:
+        messages.info(request, _("This voucher is already void."))
+        return _to_voucher(redemption.code)
+    try:
+        redemption = redemption_void(
+            redemption=redemption,
+            actor=request.user,
+            store=request.user.store,
+            reason=_void_reason(form.cleaned_data["reason"]),
+        )
+    except LoyaltyError as error:
+        return _voucher_page(request, code=code, error=error.message)
+    messages.success(request, _voided_message(redemption))
+    return _to_voucher(redemption.code)
