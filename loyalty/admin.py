@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -27,10 +28,13 @@ from .models import (
     PurchaseReturn,
     RuleKind,
     Store,
+    Tier,
+    TierChange,
 )
 from .services import program_settings_get
 from .services.outbox import outbox_retry
 from .services.program import program_timezone
+from .services.tiers import tier_colour
 
 
 @admin.register(Store)
@@ -44,8 +48,17 @@ class StoreAdmin(admin.ModelAdmin):
 class PointsAccountAdmin(admin.ModelAdmin):
     """Read-only: balances change only through the points services, never by editing a row."""
 
-    list_display = ["member", "balance", "pending", "debt", "lifetime_earned", "updated_at"]
-    list_select_related = ["member__user"]
+    list_display = [
+        "member",
+        "balance",
+        "pending",
+        "debt",
+        "lifetime_earned",
+        "tier",
+        "updated_at",
+    ]
+    list_filter = ["tier"]
+    list_select_related = ["member__user", "tier"]
     search_fields = ["=member__card_number", "member__user__email"]
     readonly_fields = [
         "member",
@@ -53,6 +66,8 @@ class PointsAccountAdmin(admin.ModelAdmin):
         "pending",
         "debt",
         "lifetime_earned",
+        "tier",
+        "tier_since",
         "created_at",
         "updated_at",
     ]
@@ -121,6 +136,16 @@ class ProgramSettingsAdmin(admin.ModelAdmin):
             },
         ),
         (_("Staff desk"), {"fields": ["void_window_minutes"]}),
+        (
+            _("Tiers"),
+            {
+                "fields": ["tier_basis"],
+                "description": _(
+                    "Members move up at once when a purchase reaches a tier, and down only in "
+                    "the nightly run after holding their tier for 12 months."
+                ),
+            },
+        ),
         (None, {"fields": ["updated_at"]}),
     ]
 
@@ -189,6 +214,7 @@ class EarningRuleForm(forms.ModelForm):
             "time_from",
             "time_until",
             "stores",
+            "tiers",
             "rate",
             "multiplier",
             "threshold_amount",
@@ -254,7 +280,7 @@ class EarningRuleAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "is_active", "window", "updated_at"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name"]
-    filter_horizontal = ["categories", "stores"]
+    filter_horizontal = ["categories", "stores", "tiers"]
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
         (
@@ -277,7 +303,16 @@ class EarningRuleAdmin(admin.ModelAdmin):
                 ),
             },
         ),
-        (_("Where"), {"fields": ["stores"]}),
+        (
+            _("Where and who"),
+            {
+                "fields": ["stores", "tiers"],
+                "description": _(
+                    "No store chosen = every store. No tier chosen = every member; with tiers "
+                    "chosen, only members in one of them."
+                ),
+            },
+        ),
         (
             _("Amounts"),
             {
@@ -483,3 +518,71 @@ class OutboxEmailAdmin(admin.ModelAdmin):
             ngettext("%d email queued again.", "%d emails queued again.", count) % count,
             messages.SUCCESS,
         )
+
+
+class TierForm(forms.ModelForm):
+    class Meta:
+        model = Tier
+        fields = ["name", "rank", "threshold", "earn_multiplier", "benefits", "colour"]
+        widgets = {"colour": forms.TextInput(attrs={"type": "color"})}
+
+    def clean_colour(self) -> str:
+        colour = (self.cleaned_data.get("colour") or "").strip().lower()
+        if not re.fullmatch(r"#[0-9a-f]{6}", colour):
+            raise forms.ValidationError(_("Enter a colour as #rrggbb, e.g. #d4af37."))
+        return colour
+
+
+@admin.register(Tier)
+class TierAdmin(admin.ModelAdmin):
+    """The program's tiers. A tier members hold cannot be deleted (PROTECT); managers may not."""
+
+    form = TierForm
+    list_display = ["rank", "name", "threshold", "earn_multiplier", "swatch", "members"]
+    list_display_links = ["rank", "name"]
+    ordering = ["rank"]
+    fieldsets = [
+        (None, {"fields": ["name", "rank", "colour"]}),
+        (
+            _("Qualifying and earning"),
+            {
+                "fields": ["threshold", "earn_multiplier"],
+                "description": _(
+                    "The threshold is spend in the program currency or points earned over the "
+                    "last 12 months, as the program settings say. The multiplier applies to "
+                    "base points: 1.5 gives half as many again."
+                ),
+            },
+        ),
+        (_("Shown to members"), {"fields": ["benefits"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(members_count=Count("accounts"))
+
+    @admin.display(description=_("members"), ordering="members_count")
+    def members(self, tier: Tier) -> int:
+        return tier.members_count
+
+    @admin.display(description=_("colour"))
+    def swatch(self, tier: Tier) -> str:
+        colour = tier_colour(tier)
+        return format_html(
+            '<span style="display:inline-block;width:1em;height:1em;vertical-align:middle;'
+            'border:1px solid #8a8f98;background:{}"></span> {}',
+            colour,
+            colour,
+        )
+
+
+@admin.register(TierChange)
+class TierChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Every move between tiers with its reason, written by the tier services alone."""
+
+    list_display = ["created_at", "account", "from_tier", "to_tier", "reason"]
+    list_filter = ["to_tier", "from_tier"]
+    list_select_related = ["account__member__user", "from_tier", "to_tier"]
+    search_fields = ["=account__member__card_number", "account__member__user__email"]
+    date_hierarchy = "created_at"
+    fields = ["account", "from_tier", "to_tier", "reason", "created_at"]
+    readonly_fields = fields

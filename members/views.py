@@ -18,6 +18,7 @@ from loyalty.selectors import (
     points_summary_get,
 )
 from loyalty.services.program import program_timezone
+from loyalty.services.tiers import tier_progress_get
 
 from .forms import ProfileForm
 from .identifiers import card_number_format
@@ -54,6 +55,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "member": member,
             "account": account,
             "summary": points_summary_get(account=account),
+            "tier_progress": tier_progress_get(account=account),
             "program_time_zone": program_timezone(),
         },
     )
