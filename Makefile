@@ -8,7 +8,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install dirs run migrate demo test lint format check clean
+.PHONY: help install dirs run migrate demo test lint format check chromium clean
 
 help:
 	@echo "make run    - the portal on http://127.0.0.1:$(PORT) with worker, beat and demo data"
@@ -56,7 +56,19 @@ check: install dirs
 	DJANGO_SETTINGS_MODULE=loyalty.settings.test $(PY) manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=loyalty.settings.test $(PY) manage.py check --fail-level WARNING
 
-test: lint check
+# The browser tests drive Debian's Chromium. Install it when missing (root and apt needed);
+# without it the e2e tests skip themselves with a message saying so.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "Installing Debian's chromium for the browser tests"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null \
+				|| echo "Could not install chromium: the browser tests will be skipped"; \
+		else \
+			echo "chromium is not installed and cannot be installed here: the browser tests will be skipped"; \
+		fi; }
+
+test: lint check chromium
 	$(BIN)/pytest
 
 clean:
