@@ -158,6 +158,12 @@ def _reached_display(value: Decimal, *, basis: str, currency: str) -> str:
     return _("%(money)s spend") % {"money": metric_display(value, basis=basis, currency=currency)}
 
 
+def multiplier_display(value: Decimal) -> str:
+    """ "1.5", "2", "1.25": the earn multiplier without trailing zeros."""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def tier_colour(tier: Tier) -> str:
     """The tier's colour when it is a plain #rrggbb, else the default grey: it goes into CSS."""
     return tier.colour if _COLOUR.fullmatch(tier.colour or "") else DEFAULT_COLOUR
@@ -200,7 +206,12 @@ def _upgrade(
             to=member.user.email,
             template="tier_upgrade",
             member=member,
-            context={"member": member, "tier": target, "reached": reached},
+            context={
+                "member": member,
+                "tier": target,
+                "reached": reached,
+                "multiplier": multiplier_display(target.earn_multiplier),
+            },
         )
     return target
 
@@ -380,9 +391,11 @@ class TierProgress:
 
     tier: Tier | None
     tier_colour: str
+    tier_multiplier: str
     tier_since: datetime.datetime | None
     next_tier: Tier | None
     next_tier_colour: str
+    next_tier_multiplier: str
     metric_display: str
     needed_display: str
     next_tier_reached: bool
@@ -415,9 +428,11 @@ def tier_progress_get(
     return TierProgress(
         tier=current,
         tier_colour=tier_colour(current) if current is not None else DEFAULT_COLOUR,
+        tier_multiplier=multiplier_display(current.earn_multiplier) if current else "1",
         tier_since=account.tier_since if current is not None else None,
         next_tier=next_tier,
         next_tier_colour=tier_colour(next_tier) if next_tier is not None else DEFAULT_COLOUR,
+        next_tier_multiplier=multiplier_display(next_tier.earn_multiplier) if next_tier else "1",
         metric_display=_reached_display(metric, basis=basis, currency=currency),
         needed_display=needed,
         next_tier_reached=reached,
