@@ -30,7 +30,7 @@ def reward_list_visible(*, now: datetime.datetime | None = None) -> QuerySet[Rew
     return (
         Reward.objects.filter(is_active=True)
         .filter(Q(available_until__isnull=True) | Q(available_until__gt=now))
-        .select_related("cause")
+        .select_related("cause", "minimum_tier")
     )
 
 

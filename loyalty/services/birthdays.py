@@ -37,21 +37,34 @@ def birthday_rewards_grant(*, today: datetime.date | None = None) -> int:
     now = timezone.now()
     today = today or timezone.localtime(now, program_timezone()).date()
     no_store = Store(pk=0, code="", name="")
-    rules = [
-        rule
-        for rule in applicable_rules(store=no_store, at=now, kinds=[RuleKind.BIRTHDAY_BONUS])
-        if rule.points and not rule.stores.exists()
-    ]
-    if not rules:
-        return 0
-    rule = max(rules, key=lambda candidate: candidate.points)
+    best_rule_by_tier: dict = {}
+
+    def best_rule(tier):
+        """The richest birthday rule for a member in `tier` (rules may be limited to tiers)."""
+        key = tier.pk if tier else None
+        if key not in best_rule_by_tier:
+            rules = [
+                rule
+                for rule in applicable_rules(
+                    store=no_store, at=now, kinds=[RuleKind.BIRTHDAY_BONUS], tier=tier
+                )
+                if rule.points and not rule.stores.exists()
+            ]
+            best_rule_by_tier[key] = max(
+                rules, key=lambda candidate: candidate.points, default=None
+            )
+        return best_rule_by_tier[key]
+
     mode = program_settings_get().birthday_mode
     granted = 0
     for member in (
         birthday_members(today=today, mode=mode)
-        .select_related("user", "points_account")
+        .select_related("user", "points_account__tier")
         .iterator(chunk_size=500)
     ):
+        rule = best_rule(member.points_account.tier)
+        if rule is None:
+            continue
         key = f"birthday:{member.pk}:{today.year}"
         if OutboxEmail.objects.filter(key=key).exists():
             continue

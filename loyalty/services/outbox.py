@@ -7,7 +7,8 @@ from email.mime.image import MIMEImage
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 
 from ..models import OutboxEmail, OutboxStatus
@@ -16,6 +17,11 @@ from .program import program_settings_get
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 6
+
+
+def _render_plain(template_name: str, context: dict) -> str:
+    """Render a plain-text template: no HTML escaping, so "O'Brien & Co" stays as written."""
+    return get_template(template_name).template.render(Context(context, autoescape=False))
 
 
 def email_queue(
@@ -39,7 +45,7 @@ def email_queue(
         return existing
     program = program_settings_get()
     context = {"program": program, "base_url": settings.LOYALTY_BASE_URL.rstrip("/"), **context}
-    subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
+    subject = " ".join(_render_plain(f"emails/{template}_subject.txt", context).split())
     try:
         with transaction.atomic():
             return OutboxEmail.objects.create(
@@ -47,7 +53,7 @@ def email_queue(
                 member=member,
                 to_email=to,
                 subject=subject[:255],
-                body_text=render_to_string(f"emails/{template}.txt", context),
+                body_text=_render_plain(f"emails/{template}.txt", context),
                 body_html=render_to_string(f"emails/{template}.html", context),
                 qr_data=qr_data,
                 headers=headers or {},

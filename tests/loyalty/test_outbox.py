@@ -111,3 +111,21 @@ def test_a_manager_queues_a_failed_email_again(client, manager_user, redemption)
     assert response.status_code == 302
     email = OutboxEmail.objects.get()
     assert (email.status, email.attempts) == (OutboxStatus.PENDING, 0)
+
+
+@pytest.mark.django_db
+def test_plain_text_and_subject_are_not_html_escaped(customer):
+    customer.user.first_name = "Siobhán O'Brien & Co"
+    customer.user.save()
+    give_points(customer, 100)
+    reward_redeem(
+        member=customer,
+        reward=make_reward("tea", name="Tea & cake"),
+        channel=RedemptionChannel.ONLINE,
+    )
+
+    email = OutboxEmail.objects.get()
+
+    assert email.subject == "Your voucher: Tea & cake"
+    assert "Hello Siobhán O'Brien & Co," in email.body_text
+    assert "O&#x27;Brien &amp; Co" in email.body_html

@@ -296,3 +296,23 @@ def test_no_birthday_rule_no_birthday_points(customer):
 
     assert birthday_rewards_grant(today=datetime.date(2026, 6, 5)) == 0
     assert PointsLot.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_birthday_rule_limited_to_a_tier_reaches_only_that_tier(customer, other_customer):
+    from loyalty.models import Tier
+
+    gold = Tier.objects.create(name="Gold", rank=1, threshold=500)
+    everyone = rule(RuleKind.BIRTHDAY_BONUS, "Birthday", points=100)
+    gold_only = rule(RuleKind.BIRTHDAY_BONUS, "Gold birthday", points=300)
+    gold_only.tiers.set([gold])
+    customer.points_account.tier = gold
+    customer.points_account.save()
+    for member in (customer, other_customer):
+        member.birthday = datetime.date(1990, 6, 5)
+        member.save()
+
+    assert birthday_rewards_grant(today=datetime.date(2026, 6, 5)) == 2
+
+    assert (state(customer)[0], state(other_customer)[0]) == (300, 100)
+    assert everyone.pk != gold_only.pk

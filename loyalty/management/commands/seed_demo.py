@@ -8,7 +8,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from loyalty.models import EarningRule, ExpiryPolicy, ProductCategory, Purchase, RuleKind, Store
+from loyalty.models import (
+    EarningRule,
+    ExpiryPolicy,
+    ProductCategory,
+    Purchase,
+    RuleKind,
+    Store,
+    Tier,
+)
 from loyalty.services import BasketLine, ReturnRequest, purchase_record, purchase_return
 from loyalty.services.program import program_settings_get
 from members.models import User
@@ -74,6 +82,7 @@ class Command(BaseCommand):
         self._program()
         categories = self._categories()
         self._rules(categories)
+        self._tiers()
         self._purchases(alice, stores, categories)
         self._rewards(alice)
         self._referrals(alice, stores)
@@ -89,6 +98,26 @@ class Command(BaseCommand):
             program.expiry_policy = ExpiryPolicy.END_OF_MONTH
             program.expiry_months = 12
             program.save()
+
+    def _tiers(self) -> None:
+        if Tier.objects.exists():
+            return
+        Tier.objects.create(
+            name="Silver",
+            rank=1,
+            threshold=Decimal("100"),
+            earn_multiplier=Decimal("1.25"),
+            colour="#9aa3ad",
+            benefits="A quarter more points on every purchase.",
+        )
+        Tier.objects.create(
+            name="Gold",
+            rank=2,
+            threshold=Decimal("500"),
+            earn_multiplier=Decimal("1.5"),
+            colour="#c9a227",
+            benefits="Half as many points again, and Gold-only rewards.",
+        )
 
     def _categories(self) -> dict[str, ProductCategory]:
         names = {
@@ -209,7 +238,11 @@ class Command(BaseCommand):
                 RewardKind.EXPERIENCE,
                 5000,
                 None,
-                {"stock": 1, "per_member_limit": 1},
+                {
+                    "stock": 1,
+                    "per_member_limit": 1,
+                    "minimum_tier": Tier.objects.filter(name="Gold").first(),
+                },
             ),
             ("Give a meal", RewardKind.DONATION, 100, None, {"cause": cause, "max_steps": 20}),
             (
