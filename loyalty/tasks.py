@@ -12,7 +12,7 @@ from .services import points_release_due
 from .services.birthdays import birthday_rewards_grant
 from .services.expiry import points_expire_due, points_expire_inactive
 from .services.outbox import outbox_send_due
-from .services.reminders import expiry_reminders_queue
+from .services.reminders import expiry_reminders_queue, inactivity_reminders_queue
 from .services.tiers import tiers_recalculate
 
 TASK_OPTIONS = {
@@ -46,7 +46,7 @@ def expire_points() -> dict:
 @shared_task(name="loyalty.send_expiry_reminders", **TASK_OPTIONS)
 def send_expiry_reminders() -> int:
     """Queue the reminders due today; the outbox sends them."""
-    return expiry_reminders_queue()
+    return expiry_reminders_queue() + inactivity_reminders_queue()
 
 
 @shared_task(name="loyalty.send_birthday_rewards", **TASK_OPTIONS)

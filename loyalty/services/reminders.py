@@ -11,6 +11,7 @@ from members.unsubscribe import unsubscribe_url
 from rewards.selectors import rewards_within_reach
 
 from ..models import OutboxEmail, PointsAccount, PointsLot
+from .expiry import inactive_accounts
 from .outbox import email_queue
 from .program import program_settings_get, program_timezone
 
@@ -86,3 +87,50 @@ def _queue_one(row: dict, *, stage: int, now: datetime.datetime) -> int:
 def _unsubscribe_headers(member) -> dict:
     url = unsubscribe_url(base_url=settings.LOYALTY_BASE_URL, member=member, purpose="reminders")
     return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+
+
+def inactivity_reminders_queue(*, now: datetime.datetime | None = None) -> int:
+    """With the inactivity policy on, warn members whose balance will expire for inactivity.
+
+    One email per member and period of inactivity (keyed on their last purchase), sent once
+    they are within the reminder days of losing their balance.
+    """
+    program = program_settings_get()
+    if not program.inactivity_days:
+        return 0
+    now = now or timezone.now()
+    warn_after = max(program.inactivity_days - program.inactivity_reminder_days, 0)
+    queued = 0
+    accounts = (
+        inactive_accounts(now=now, days=warn_after)
+        .filter(member__reminder_emails=True, member__user__is_active=True)
+        .select_related("member__user")
+        .order_by("pk")
+    )
+    for account in accounts.iterator(chunk_size=500):
+        last = account.last_purchase or account.member.joined_at
+        last_day = timezone.localtime(last, program_timezone()).date()
+        key = f"inactivity-reminder:{account.pk}:{last_day.isoformat()}"
+        if OutboxEmail.objects.filter(key=key).exists():
+            continue
+        member = account.member
+        deadline = timezone.localtime(
+            last + datetime.timedelta(days=program.inactivity_days), program_timezone()
+        ).date()
+        email_queue(
+            key=key,
+            to=member.user.email,
+            template="inactivity_reminder",
+            member=member,
+            context={
+                "member": member,
+                "balance": account.balance,
+                "deadline": deadline,
+                "unsubscribe_url": unsubscribe_url(
+                    base_url=settings.LOYALTY_BASE_URL, member=member, purpose="reminders"
+                ),
+            },
+            headers=_unsubscribe_headers(member),
+        )
+        queued += 1
+    return queued

@@ -316,3 +316,27 @@ def test_a_birthday_rule_limited_to_a_tier_reaches_only_that_tier(customer, othe
 
     assert (state(customer)[0], state(other_customer)[0]) == (300, 100)
     assert everyone.pk != gold_only.pk
+
+
+@pytest.mark.django_db
+def test_inactivity_reminder_once_before_the_balance_expires(oslo, store):
+    from loyalty.services.reminders import inactivity_reminders_queue
+
+    base_rule("1")
+    oslo.inactivity_days, oslo.inactivity_reminder_days, oslo.expiry_policy = (
+        90,
+        30,
+        ExpiryPolicy.NEVER,
+    )
+    oslo.save()
+    with time_machine.travel(local("2026-01-10T10:00"), tick=False):
+        member = create_customer()
+        buy(member, store, "till-1", line("25"))
+
+    assert inactivity_reminders_queue(now=local("2026-03-10T09:00")) == 0  # 59 days
+    assert inactivity_reminders_queue(now=local("2026-03-11T11:00")) == 1  # 60 days
+    assert inactivity_reminders_queue(now=local("2026-03-20T11:00")) == 0
+
+    email = OutboxEmail.objects.get()
+    assert email.subject == "Keep your 25 points: shop with us before they expire"
+    assert "expire on April 10, 2026" in email.body_text
