@@ -11,8 +11,8 @@ from .identifiers import phone_normalize
 from .models import Member
 
 
-class SignupDetailsForm(forms.Form):
-    """Extra sign-up fields; allauth's adapter saves them on the user."""
+class NameFields(forms.Form):
+    """The member's name, as on sign-up and in the profile."""
 
     first_name = forms.CharField(
         label=_("First name"),
@@ -25,6 +25,10 @@ class SignupDetailsForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
     )
+
+
+class SignupDetailsForm(NameFields):
+    """Extra sign-up fields; allauth's adapter saves them on the user."""
 
     referral_code = forms.CharField(
         label=_("Referral code (optional)"),
@@ -49,18 +53,7 @@ class SignupDetailsForm(forms.Form):
         recorded the referral."""
 
 
-class ProfileForm(forms.Form):
-    first_name = forms.CharField(
-        label=_("First name"),
-        max_length=150,
-        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
-    )
-    last_name = forms.CharField(
-        label=_("Last name"),
-        max_length=150,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
-    )
+class ProfileForm(NameFields):
     phone = forms.CharField(
         label=_("Phone"),
         max_length=30,
