@@ -13,9 +13,14 @@ def grant(apps, group_permissions: dict[str, list[tuple[str, str]]]) -> None:
     """Add (app_label, codename) permissions to the named groups, creating what is missing."""
     for app_config in apps.get_app_configs():
         # Permissions are normally created after all migrations ran; make them exist now.
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        # (create_permissions skips app configs without a models module, as migration states'
+        # stubs are; put back what was there, so that a real app registry stays intact.)
+        original = getattr(app_config, "models_module", None)
+        app_config.models_module = original or True
+        try:
+            create_permissions(app_config, apps=apps, verbosity=0)
+        finally:
+            app_config.models_module = original
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for group_name, permissions in group_permissions.items():

@@ -31,7 +31,10 @@ class RewardAdmin(admin.ModelAdmin):
     actions = ["activate", "deactivate"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "kind", "description", "image", "preview_large"]}),
-        (_("Price and value"), {"fields": ["points_cost", "value", "max_steps", "cause"]}),
+        (
+            _("Price and value"),
+            {"fields": ["points_cost", "value", "max_steps", "cause", "minimum_tier"]},
+        ),
         (
             _("Availability"),
             {

@@ -1,0 +1,124 @@
+"""Journey 3: a staff member at the counter, with a scanner that types and presses Enter."""
+
+from decimal import Decimal
+
+from playwright.sync_api import expect
+
+from loyalty.models import RuleKind
+from tests.e2e.steps import fill_basket_line, log_in, open_purchase_form, scan
+from tests.factories import create_customer, create_staff, create_store
+from tests.loyalty.points import base_rule, category, rule
+from tests.rewards.catalogue import give_points, make_reward
+
+
+def test_staff_record_a_purchase_redeem_validate_a_voucher_and_void_a_mistake(journey):
+    alice = create_customer(email="alice@example.com", first_name="Alice", last_name="Andersen")
+    give_points(alice, 100)
+    create_staff(email="sam@example.com", store=create_store(code="downtown", name="Downtown"))
+    coffee, _bakery = category("coffee"), category("bakery")
+    base_rule("1")
+    rule(
+        RuleKind.CATEGORY_MULTIPLIER,
+        "Double points on coffee",
+        multiplier=Decimal("2"),
+        categories=[coffee],
+    )
+    make_reward("free-filter-coffee", name="Free filter coffee", points_cost=50)
+    make_reward("free-pastry", name="Free pastry", points_cost=60)
+
+    # Alice redeemed a coffee online before coming in: 100 - 50 = 50 points left.
+    member = journey.new_page(phone=True)
+    log_in(member, "alice@example.com")
+    member.get_by_role("link", name="Rewards").first.click()
+    member.get_by_role("link", name="Free filter coffee").click()
+    member.get_by_role("button", name="Confirm and redeem").click()
+    expect(member.get_by_text("Done! Show this voucher at the till.")).to_be_visible()
+    voucher_code = member.get_by_test_id("voucher-code").inner_text()
+    journey.shot(member, "member-voucher")
+
+    # The staff member signs in at the counter tablet and scans Alice's card.
+    staff = journey.new_page()
+    staff.goto("/staff/")
+    log_in(staff, "sam@example.com")
+    expect(staff).to_have_url(journey.url("/staff/"))
+    expect(staff.get_by_text("Working at Downtown")).to_be_visible()
+    journey.shot(staff, "desk")
+    search_box = staff.get_by_label("Card number, email or phone")
+    scan(staff, search_box, alice.card_number)
+    expect(staff.get_by_role("heading", level=1)).to_have_text("Alice Andersen")
+    expect(staff.get_by_test_id("balance")).to_have_text("50")
+
+    # A purchase with two lines: the live preview while typing, then the points credited.
+    open_purchase_form(staff)
+    fill_basket_line(
+        staff, 1, description="Flat white", category="Coffee", quantity=2, amount="9.00"
+    )
+    fill_basket_line(staff, 2, description="Croissant", category="Bakery", amount="3.50")
+    staff.get_by_label("Receipt number").fill("R-1001")
+    preview = staff.get_by_test_id("preview")
+    # 9 + 3 base points (whole points per dollar), 9 more for double points on coffee.
+    expect(preview).to_contain_text("This purchase earns 21 points.")
+    expect(preview.get_by_role("listitem")).to_have_text(["Base +12", "Double points on coffee +9"])
+    journey.shot(staff, "purchase-preview")
+    staff.get_by_role("button", name="Record purchase").click()
+    expect(staff.get_by_text("Purchase recorded: 21 points credited.")).to_be_visible()
+    expect(staff.get_by_test_id("balance")).to_have_text("71")
+    purchases = staff.get_by_test_id("recent-purchases")
+    expect(purchases.get_by_role("row").filter(has_text="R-1001")).to_contain_text("12.50 USD")
+    journey.shot(staff, "purchase-recorded")
+
+    # A reward redeemed for Alice at the counter.
+    staff.get_by_role("link", name="Redeem a reward").click()
+    expect(staff.get_by_test_id("redeem-balance")).to_have_text(
+        "Alice Andersen has 71 points available. At Downtown."
+    )
+    journey.shot(staff, "counter-rewards")
+    staff.get_by_role("button", name="Redeem Free pastry").click()
+    expect(
+        staff.get_by_text("Redeemed Free pastry for 60 points. Hand over: Free pastry.")
+    ).to_be_visible()
+    expect(staff.get_by_test_id("balance")).to_have_text("11")
+
+    # The voucher Alice shows on her phone: scanned, checked, used.
+    staff.get_by_role("link", name="Validate a voucher").click()
+    scan(staff, staff.get_by_label("Voucher code"), voucher_code)
+    voucher = staff.get_by_test_id("voucher")
+    expect(voucher.get_by_role("heading")).to_have_text("Free filter coffee")
+    expect(voucher.get_by_test_id("voucher-status")).to_have_text("Ready to use")
+    expect(voucher.get_by_test_id("hand-over")).to_have_text("Hand over: Free filter coffee.")
+    journey.shot(staff, "voucher-valid")
+    voucher.get_by_role("button", name="Mark used").click()
+    expect(
+        staff.get_by_text(
+            f"Voucher {voucher_code} used for Alice Andersen. Hand over: Free filter coffee."
+        )
+    ).to_be_visible()
+    scan(staff, staff.get_by_label("Voucher code"), voucher_code)
+    expect(voucher.get_by_test_id("voucher-status")).to_have_text("Used")
+    expect(voucher.get_by_role("button", name="Mark used")).to_have_count(0)
+    journey.shot(staff, "voucher-used")
+
+    member.get_by_role("link", name="My vouchers").first.click()
+    expect(member.get_by_text("No vouchers to use right now.")).to_be_visible()
+    expect(member.get_by_test_id("past-vouchers")).to_contain_text("Free filter coffee")
+    expect(member.get_by_test_id("past-vouchers")).to_contain_text("Used on")
+
+    # A mistyped amount, voided at once.
+    staff.get_by_role("link", name="Back to the staff desk").click()
+    scan(staff, staff.get_by_label("Card number, email or phone"), alice.card_number)
+    open_purchase_form(staff)
+    fill_basket_line(staff, 1, description="Flat white", amount="150.00")
+    staff.get_by_label("Receipt number").fill("R-1002")
+    expect(staff.get_by_test_id("preview")).to_contain_text("This purchase earns 150 points.")
+    staff.get_by_role("button", name="Record purchase").click()
+    expect(staff.get_by_text("Purchase recorded: 150 points credited.")).to_be_visible()
+    expect(staff.get_by_test_id("balance")).to_have_text("161")
+    staff.get_by_role("button", name="Void R-1002").click()
+    expect(staff.get_by_text("Purchase voided: 150 points taken back.")).to_be_visible()
+    expect(staff.get_by_test_id("balance")).to_have_text("11")
+    mistake = purchases.get_by_role("row").filter(has_text="R-1002")
+    expect(mistake).to_contain_text("Voided")
+    expect(purchases.get_by_role("row").filter(has_text="R-1001")).not_to_contain_text("Voided")
+    journey.shot(staff, "purchase-voided")
+
+    journey.assert_stayed_on_site_without_errors()
