@@ -16,6 +16,8 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
+    ApiKey,
+    Challenge,
     EarningRule,
     OutboxEmail,
     PointsAccount,
@@ -28,6 +30,7 @@ from .models import (
     PurchaseReturn,
     RuleKind,
     Store,
+    SurveyInvitation,
     Tier,
     TierChange,
 )
@@ -567,9 +570,11 @@ class TierAdmin(admin.ModelAdmin):
     @admin.display(description=_("colour"))
     def swatch(self, tier: Tier) -> str:
         colour = tier_colour(tier)
+        # An SVG fill, not a style attribute: the Content-Security-Policy allows no inline style.
         return format_html(
-            '<span style="display:inline-block;width:1em;height:1em;vertical-align:middle;'
-            'border:1px solid #8a8f98;background:{}"></span> {}',
+            '<svg width="14" height="14" viewBox="0 0 14 14" aria-hidden="true" '
+            'focusable="false"><rect x=".5" y=".5" width="13" height="13" fill="{}" '
+            'stroke="#8a8f98"></rect></svg> {}',
             colour,
             colour,
         )
@@ -586,3 +591,99 @@ class TierChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     date_hierarchy = "created_at"
     fields = ["account", "from_tier", "to_tier", "reason", "created_at"]
     readonly_fields = fields
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):
+    """Keys of tills and web shops. Adding one shows the key once; only its hash is kept, so it
+    can be revoked but never read or edited. Keys are revoked rather than deleted."""
+
+    list_display = ["name", "store", "prefix", "active", "created_at", "last_used_at"]
+    list_filter = ["store", ("revoked_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["store"]
+    search_fields = ["name", "=prefix", "store__code"]
+    actions = ["revoke"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["name", "store"]
+        return ["name", "store", "prefix", "created_at", "created_by", "last_used_at", "revoked_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return ["store", "prefix", "created_at", "created_by", "last_used_at", "revoked_at"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("active"), boolean=True, ordering="revoked_at")
+    def active(self, api_key: ApiKey) -> bool:
+        return api_key.is_active
+
+    def save_model(self, request, obj: ApiKey, form, change: bool) -> None:
+        if change:
+            obj.save(update_fields=["name"])
+            return
+        from .api.keys import api_key_create
+
+        created, raw_key = api_key_create(store=obj.store, name=obj.name, actor=request.user)
+        for field in ["id", "prefix", "hashed_key", "created_at", "created_by_id"]:
+            setattr(obj, field, getattr(created, field))
+        obj._state.adding = False
+        messages.warning(
+            request,
+            gettext("Copy the key for %(name)s now, it is not shown again: %(key)s")
+            % {"name": created.name, "key": raw_key},
+        )
+
+    @admin.action(description=_("Revoke the selected keys"), permissions=["change"])
+    def revoke(self, request, queryset):
+        from .api.keys import api_key_revoke
+
+        count = sum(api_key_revoke(api_key=api_key) for api_key in queryset)
+        self.message_user(
+            request,
+            ngettext("%d key revoked.", "%d keys revoked.", count) % count,
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Challenge)
+class ChallengeAdmin(admin.ModelAdmin):
+    list_display = ["name", "is_active", "purchases_needed", "starts_at", "ends_at", "repeatable"]
+    list_filter = ["is_active", "repeatable"]
+    search_fields = ["name"]
+    filter_horizontal = ["stores"]
+    autocomplete_fields = ["reward"]
+    fieldsets = [
+        (None, {"fields": ["name", "description", "is_active"]}),
+        (_("When"), {"fields": ["starts_at", "ends_at"]}),
+        (
+            _("What counts"),
+            {"fields": ["purchases_needed", "min_amount", "category", "stores"]},
+        ),
+        (_("Prize"), {"fields": ["reward_points", "reward", "repeatable"]}),
+    ]
+
+
+@admin.register(SurveyInvitation)
+class SurveyInvitationAdmin(admin.ModelAdmin):
+    """Read-only: invitations and answers come from members, by email."""
+
+    list_display = ["account", "created_at", "answered_at", "score", "comment"]
+    list_filter = ["score"]
+    date_hierarchy = "created_at"
+    list_select_related = ["account__member__user"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -102,6 +102,12 @@ class ProgramSettings(models.Model):
             "Empty = off. The whole balance expires after this many days without a purchase."
         ),
     )
+    nps_enabled = models.BooleanField(
+        _("ask members how likely they are to recommend us"),
+        default=False,
+        help_text=_("An email after a purchase, at most once per survey period."),
+    )
+    nps_period_days = models.PositiveIntegerField(_("survey period (days)"), default=90)
     inactivity_reminder_days = models.PositiveIntegerField(
         _("inactivity reminder (days before)"), default=30
     )
@@ -171,7 +177,10 @@ class PointsAccount(models.Model):
     class Meta:
         verbose_name = _("points account")
         verbose_name_plural = _("points accounts")
-        permissions = [("adjust_points", _("Can adjust points with a reason"))]
+        permissions = [
+            ("adjust_points", _("Can adjust points with a reason")),
+            ("view_reports", _("Can view reports")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(balance__gte=0), name="points_account_balance_gte_0"
@@ -403,6 +412,7 @@ class RuleKind(models.TextChoices):
     DAILY_CAP = "daily_cap", _("Cap per member per day")
     SIGNUP_BONUS = "signup_bonus", _("Welcome bonus at sign-up")
     BIRTHDAY_BONUS = "birthday_bonus", _("Birthday bonus")
+    SURVEY_BONUS = "survey_bonus", _("Thank-you for answering the survey")
 
 
 class EarningRule(models.Model):
@@ -789,3 +799,221 @@ class TierChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_tier} → {self.to_tier}"
+
+
+class ApiKey(models.Model):
+    """A till's or web shop's key to the REST API, bound to one store.
+
+    Only a SHA-256 hash of the key is stored; `prefix` (the part before the dot) finds the row
+    without revealing anything. A key is shown once, when it is created, and is never edited:
+    a lost or leaked key is revoked and a new one made.
+    """
+
+    name = models.CharField(
+        _("name"), max_length=80, help_text=_("What uses the key, e.g. 'Till 3' or 'Web shop'.")
+    )
+    store = models.ForeignKey(
+        Store, on_delete=models.PROTECT, related_name="api_keys", verbose_name=_("store")
+    )
+    prefix = models.CharField(_("prefix"), max_length=16, unique=True, editable=False)
+    hashed_key = models.CharField(_("key hash"), max_length=64, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["store", "name", "pk"]
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.store.code}, {self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class IdempotentRequest(models.Model):
+    """The first successful response to a POST sent with an `Idempotency-Key` header.
+
+    A retry with the same key and the same request gets this response again and changes
+    nothing; the same key with a different request is refused. `status_code` is NULL while the
+    first request is still being processed.
+    """
+
+    api_key = models.ForeignKey(
+        ApiKey,
+        on_delete=models.CASCADE,
+        related_name="idempotent_requests",
+        verbose_name=_("API key"),
+    )
+    key = models.CharField(_("idempotency key"), max_length=200)
+    fingerprint = models.CharField(
+        _("request fingerprint"), max_length=64, help_text=_("SHA-256 of method, path and body.")
+    )
+    status_code = models.PositiveSmallIntegerField(_("status code"), null=True, blank=True)
+    response_body = models.JSONField(_("response body"), null=True, blank=True)
+    created_at = models.DateTimeField(_("received"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("idempotent request")
+        verbose_name_plural = _("idempotent requests")
+        constraints = [
+            models.UniqueConstraint(fields=["api_key", "key"], name="idempotent_request_unique_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.api_key_id}:{self.key}"
+
+
+class Challenge(models.Model):
+    """A stamp card: N qualifying purchases within a window earn bonus points or a voucher."""
+
+    name = models.CharField(
+        _("name"), max_length=120, help_text=_("Shown to members, e.g. 'The 10th coffee is free'.")
+    )
+    description = models.TextField(_("description"), blank=True)
+    is_active = models.BooleanField(_("on"), default=True)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
+    purchases_needed = models.PositiveIntegerField(
+        _("purchases needed"), validators=[MinValueValidator(1)]
+    )
+    min_amount = models.DecimalField(
+        _("each at least"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    category = models.ForeignKey(
+        ProductCategory,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="challenges",
+        verbose_name=_("with a product of category"),
+    )
+    stores = models.ManyToManyField(
+        Store,
+        blank=True,
+        related_name="challenges",
+        verbose_name=_("stores"),
+        help_text=_("Empty = every store."),
+    )
+    reward_points = models.PositiveIntegerField(_("bonus points"), null=True, blank=True)
+    reward = models.ForeignKey(
+        "rewards.Reward",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("or a reward voucher"),
+    )
+    repeatable = models.BooleanField(
+        _("repeatable"), default=False, help_text=_("A new card starts when one is complete.")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_at", "name"]
+        verbose_name = _("challenge")
+        verbose_name_plural = _("challenges")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reward_points__isnull=False) | Q(reward__isnull=False),
+                name="challenge_has_a_prize",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gt=F("starts_at")),
+                name="challenge_window_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ChallengeCard(models.Model):
+    """One member's card for a challenge (a repeatable challenge gives a new card each round)."""
+
+    challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="cards")
+    account = models.ForeignKey(
+        PointsAccount, on_delete=models.CASCADE, related_name="challenge_cards"
+    )
+    round = models.PositiveIntegerField(_("round"), default=1)
+    stamps = models.PositiveIntegerField(_("stamps"), default=0)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    prize_lot = models.OneToOneField(
+        PointsLot, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    prize_redemption = models.OneToOneField(
+        "rewards.Redemption", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("challenge card")
+        verbose_name_plural = _("challenge cards")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["challenge", "account", "round"], name="challenge_card_round"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.challenge}: {self.stamps}"
+
+
+class ChallengeStamp(models.Model):
+    card = models.ForeignKey(ChallengeCard, on_delete=models.CASCADE, related_name="stamp_rows")
+    challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="+")
+    purchase = models.ForeignKey(
+        Purchase, on_delete=models.CASCADE, related_name="challenge_stamps"
+    )
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("stamp")
+        verbose_name_plural = _("stamps")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["challenge", "purchase"], name="stamp_once_per_purchase"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.challenge_id}:{self.purchase_id}"
+
+
+class SurveyInvitation(models.Model):
+    """A "how likely are you to recommend us?" question after a purchase, answerable once."""
+
+    account = models.ForeignKey(PointsAccount, on_delete=models.CASCADE, related_name="surveys")
+    purchase = models.ForeignKey(
+        Purchase, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("invited"), auto_now_add=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    score = models.PositiveSmallIntegerField(_("score"), null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    bonus_lot = models.OneToOneField(
+        PointsLot, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("survey invitation")
+        verbose_name_plural = _("survey invitations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__lte=10), name="survey_score_0_to_10"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account_id}: {self.score}"

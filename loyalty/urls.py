@@ -2,6 +2,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from loyalty import engagement_views
+from loyalty.ratelimit import admin_login_limited
 from loyalty.views import healthz
 from members.email_views import unsubscribe
 from members.views import home
@@ -9,11 +11,15 @@ from referrals.views import SignupWithInvitationView
 
 admin.site.site_header = settings.LOYALTY_PROGRAM_NAME + " administration"
 admin.site.site_title = settings.LOYALTY_PROGRAM_NAME
+# allauth's log-in limits do not cover the admin's own log-in form.
+admin.site.login = admin_login_limited(admin.site.login)
 
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("unsubscribe/<str:token>/", unsubscribe, name="unsubscribe"),
+    path("survey/<str:token>/", engagement_views.survey, name="survey"),
+    path("ways-to-earn/", engagement_views.ways_to_earn, name="ways_to_earn"),
     path("accounts/signup/", SignupWithInvitationView.as_view(), name="account_signup"),
     path("accounts/", include("allauth.urls")),
     path("", include("referrals.urls")),
@@ -24,6 +30,9 @@ urlpatterns = [
     path("staff/", include("loyalty.staff_urls")),
     path("staff/", include("rewards.staff_urls")),
     path("admin/", admin.site.urls),
+    path("manage/reports/", include("loyalty.report_urls")),
+    path("manage/activity/", include("loyalty.activity_urls")),
+    path("api/v1/", include("loyalty.api.urls")),
 ]
 
 if settings.DEBUG:

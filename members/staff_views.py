@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from loyalty import ratelimit
 from loyalty.models import Purchase
 from loyalty.selectors import entry_list, purchase_list_recent
 from loyalty.services.purchases import purchase_void_allowed
@@ -28,14 +29,27 @@ STAFF_DESK_PERMISSION = "members.use_staff_desk"
 
 
 def staff_desk_required(view):
-    """Sign-in first (a staff member at a fresh tablet gets the login page), then the permission."""
+    """Sign-in first (a staff member at a fresh tablet gets the login page), then the permission.
+
+    A page with a card number in its URL is a member lookup too: one that finds nothing counts
+    against the user's lookup limit, and over the limit every such page is refused, so card
+    numbers cannot be guessed through the address bar either (see loyalty/ratelimit.py).
+    """
 
     @login_required
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not request.user.has_perm(STAFF_DESK_PERMISSION):
             raise PermissionDenied
-        return view(request, *args, **kwargs)
+        names_a_member = "card_number" in kwargs
+        if names_a_member and ratelimit.staff_lookup_blocked(request, what="member page"):
+            return ratelimit.staff_lookup_refused(request)
+        try:
+            return view(request, *args, **kwargs)
+        except Http404:
+            if names_a_member and not ratelimit.staff_lookup_allowed(request, what="member page"):
+                return ratelimit.staff_lookup_refused(request)
+            raise
 
     return wrapped
 
@@ -45,6 +59,8 @@ def staff_desk_required(view):
 def desk(request: HttpRequest) -> HttpResponse:
     form = MemberSearchForm(request.GET or None)
     if form.is_valid():
+        if not ratelimit.staff_lookup_allowed(request, what="member search"):
+            return ratelimit.staff_lookup_refused(request)
         member = member_find(query=form.cleaned_data["q"])
         if member is not None:
             return redirect("staff:member", card_number=member.card_number)

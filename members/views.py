@@ -17,6 +17,7 @@ from loyalty.selectors import (
     lot_list_pending_with_purchases,
     points_summary_get,
 )
+from loyalty.services.challenges import challenge_cards_for_member
 from loyalty.services.program import program_timezone
 from loyalty.services.tiers import tier_progress_get
 
@@ -56,6 +57,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "account": account,
             "summary": points_summary_get(account=account),
             "tier_progress": tier_progress_get(account=account),
+            "challenges": challenge_cards_for_member(member=member),
             "program_time_zone": program_timezone(),
         },
     )

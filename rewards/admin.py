@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.html import format_html
@@ -5,12 +6,23 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .codes import voucher_code_format
+from .images import RewardImageField
 from .models import Cause, Redemption, Reward
 from .selectors import cause_list_with_totals, reward_list_with_totals
 
 
+class RewardAdminForm(forms.ModelForm):
+    # Checked by content and re-encoded before it is saved (rewards/images.py).
+    image = RewardImageField(label=_("image"), required=False)
+
+    class Meta:
+        model = Reward
+        fields = ["image"]  # the admin's fieldsets add the rest
+
+
 @admin.register(Reward)
 class RewardAdmin(admin.ModelAdmin):
+    form = RewardAdminForm
     list_display = [
         "preview",
         "name",

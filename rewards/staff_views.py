@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from loyalty import ratelimit
 from loyalty.exceptions import InvalidVoucher, LoyaltyError
 from loyalty.services import program_settings_get
 from members.identifiers import card_number_format
@@ -366,7 +367,16 @@ def voucher_check(request: HttpRequest) -> HttpResponse:
     form = VoucherCodeForm(request.GET)
     if not form.is_valid():
         return _voucher_page(request, form=form)
+    if not ratelimit.staff_lookup_allowed(request, what="voucher check"):
+        return ratelimit.staff_lookup_refused(request)
     return _voucher_page(request, code=form.cleaned_data["code"], form=form)
+
+
+def _voucher_miss(request: HttpRequest, *, what: str, code: str) -> HttpResponse:
+    """A code that names no voucher counts as a lookup (use and void reveal that too)."""
+    if not ratelimit.staff_lookup_allowed(request, what=what):
+        return ratelimit.staff_lookup_refused(request)
+    return _voucher_page(request, code=code)
 
 
 @rewards_permission_required("rewards.use_voucher")
@@ -376,13 +386,15 @@ def voucher_use_view(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _voucher_page(request, form=form)
     code = form.cleaned_data["code"]
+    if ratelimit.staff_lookup_blocked(request, what="voucher use"):
+        return ratelimit.staff_lookup_refused(request)
     store = request.user.store
     if store is None:
         return _voucher_page(request, code=code, error=_no_store_message())
     try:
         redemption = voucher_use(code=code, actor=request.user, store=store)
     except InvalidVoucher:
-        return _voucher_page(request, code=code)
+        return _voucher_miss(request, what="voucher use", code=code)
     except LoyaltyError as error:
         return _voucher_page(request, code=code, error=error.message)
     messages.success(
@@ -408,10 +420,12 @@ def voucher_void_view(request: HttpRequest) -> HttpResponse:
             request, code=form.cleaned_data["code"], error=form.errors["reason"][0]
         )
     code = form.cleaned_data["code"]
+    if ratelimit.staff_lookup_blocked(request, what="voucher void"):
+        return ratelimit.staff_lookup_refused(request)
     try:
         redemption = voucher_find(code=code)
     except InvalidVoucher:
-        return _voucher_page(request, code=code)
+        return _voucher_miss(request, what="voucher void", code=code)
     if redemption.status == RedemptionStatus.VOID:
         messages.info(request, _("This voucher is already void."))
         return _to_voucher(redemption.code)

@@ -21,6 +21,7 @@ from ..models import (
     RuleKind,
     Store,
 )
+from .challenges import challenge_stamp_purchase, challenge_unstamp_returned
 from .earning import BasketLine, applicable_rules, basket_clean, earned_on_day, earning_compute
 from .ledger import (
     _allocate,
@@ -32,6 +33,7 @@ from .ledger import (
     points_credit,
 )
 from .program import lot_expires_at, program_settings_get
+from .surveys import survey_invite_after
 from .tiers import tier_upgrade_if_reached
 
 # A till's clock may run a little ahead of ours; more than this is a date in the future.
@@ -184,6 +186,8 @@ def purchase_record(
     referral_qualify(purchase=purchase)
     # A purchase that reaches a higher tier moves the member up at once (never down).
     tier_upgrade_if_reached(account=account, now=timezone.now())
+    challenge_stamp_purchase(purchase=purchase)
+    survey_invite_after(purchase=purchase)
     return RecordedPurchase(purchase, created=True)
 
 
@@ -351,6 +355,7 @@ def purchase_return(
     from referrals.services import referral_on_return
 
     referral_on_return(purchase=purchase)
+    challenge_unstamp_returned(purchase=purchase)
     return purchase_return_row
 
 

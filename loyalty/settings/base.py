@@ -10,6 +10,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -33,8 +34,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "csp",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "loyalty",
     "members",
     "rewards",
@@ -43,6 +46,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -154,6 +158,33 @@ ACCOUNT_RATE_LIMITS = {
 LOYALTY_SIGNUP_OPEN = env.bool("LOYALTY_SIGNUP_OPEN", default=True)
 ACCOUNT_EMAIL_SUBJECT_PREFIX = env.str("ACCOUNT_EMAIL_SUBJECT_PREFIX", default="")
 
+# --- Security headers -----------------------------------------------------------------------
+# Every environment; production adds HTTPS-only cookies, HSTS and the redirect to https.
+# No page needs inline script or style: scripts and styles are files under static/, the QR
+# codes and charts are SVG elements, and the Django admin uses no inline script.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+# No script reads the CSRF cookie: forms and purchase.js send the token from the form.
+CSRF_COOKIE_HTTPONLY = True
+# Behind N reverse proxies, the client's address is the Nth from the right in
+# X-Forwarded-For; 0 means REMOTE_ADDR. Rate limits per IP (allauth's and loyalty/ratelimit.py)
+# count on it, so set it to the number of proxies that append to X-Forwarded-For, never more.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+
 # --- Email ----------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Loyalty <loyalty@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -248,15 +279,54 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- REST API -------------------------------------------------------------------------------
+# `/api/v1/` for tills and web shops (per-store API keys) and signed-in members (session).
+# Each view names its authentication, permissions and throttles (loyalty/api/views.py); the
+# defaults below only make any other DRF view safe (session only, signed in, JSON only).
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["loyalty.api.authentication.MemberSessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "loyalty.api.errors.api_exception_handler",
+    "DEFAULT_THROTTLE_RATES": {
+        "api_key": env.str("API_KEY_THROTTLE_RATE", default="600/minute"),
+        "api_member": env.str("API_MEMBER_THROTTLE_RATE", default="120/minute"),
+    },
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Loyalty portal API",
     "VERSION": "1.0.0",
+    "DESCRIPTION": (BASE_DIR / "loyalty" / "api" / "DESCRIPTION.md").read_text(),
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from the installed drf-spectacular-sidecar, never from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "loyalty.api.schema.postprocess_schema",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "EntryKindEnum": "loyalty.models.EntryKind",
+        "RewardKindEnum": "rewards.models.RewardKind",
+        "LimitPeriodEnum": "rewards.models.LimitPeriod",
+        "RedemptionStatusEnum": "rewards.models.RedemptionStatus",
+        "RedemptionChannelEnum": "rewards.models.RedemptionChannel",
+    },
+    "TAGS": [
+        {"name": "members", "description": "Find members and read their points."},
+        {"name": "purchases", "description": "Record purchases and returns; preview points."},
+        {"name": "rewards", "description": "The reward catalogue."},
+        {"name": "redemptions", "description": "Spend points on rewards; void a redemption."},
+        {"name": "vouchers", "description": "Check and use the vouchers members show."},
+        {"name": "me", "description": "The signed-in member's own points and vouchers."},
+    ],
 }
 
 # --- Logging --------------------------------------------------------------------------------

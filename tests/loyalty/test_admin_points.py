@@ -157,6 +157,7 @@ def test_manager_edits_the_program_settings(client, manager_user):
             "birthday_mode": "day",
             "tier_basis": "spend",
             "inactivity_reminder_days": "30",
+            "nps_period_days": "90",
         },
     )
 

@@ -57,7 +57,7 @@ def test_demo_data_has_rules_purchases_and_a_partial_return_and_audits_clean(cap
     capsys.readouterr()
 
     alice = Member.objects.get(user__email="alice@example.com")
-    assert EarningRule.objects.count() == 5
+    assert EarningRule.objects.count() == 7
     assert Purchase.objects.filter(member=alice).count() == 3
     assert PurchaseReturn.objects.count() == 1
     returned = Purchase.objects.get(external_id="demo-1003")

@@ -456,8 +456,9 @@ def test_dashboard_shows_the_tier_what_it_brings_and_progress_to_the_next(
 
     section = _tier_section(response.content.decode())
     assert re.search(
-        r'data-testid="tier-name"><span class="tier__swatch" '
-        r'style="background-color: #c0c0c0" aria-hidden="true"></span>Silver</p>',
+        r'data-testid="tier-name"><svg class="tier__swatch" viewBox="0 0 2 2" '
+        r'aria-hidden="true" focusable="false"><circle cx="1" cy="1" r="1" fill="#c0c0c0">'
+        r"</circle></svg>Silver</p>",
         section,
     )
     assert '<time datetime="2026-06-15">June 15, 2026</time>' in section

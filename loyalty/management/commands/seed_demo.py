@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from loyalty.models import (
+    Challenge,
     EarningRule,
     ExpiryPolicy,
     ProductCategory,
@@ -83,6 +84,7 @@ class Command(BaseCommand):
         categories = self._categories()
         self._rules(categories)
         self._tiers()
+        self._engagement(categories)
         self._purchases(alice, stores, categories)
         self._rewards(alice)
         self._referrals(alice, stores)
@@ -98,6 +100,28 @@ class Command(BaseCommand):
             program.expiry_policy = ExpiryPolicy.END_OF_MONTH
             program.expiry_months = 12
             program.save()
+
+    def _engagement(self, categories) -> None:
+        """A stamp card, a birthday treat and the survey with its thank-you bonus."""
+        if Challenge.objects.exists():
+            return
+        Challenge.objects.create(
+            name="Coffee club: the 5th coffee purchase earns 100 points",
+            starts_at=timezone.now() - datetime.timedelta(days=60),
+            purchases_needed=5,
+            category=categories["coffee"],
+            reward_points=100,
+            repeatable=True,
+        )
+        EarningRule.objects.get_or_create(
+            kind=RuleKind.BIRTHDAY_BONUS, defaults={"name": "Birthday treat", "points": 150}
+        )
+        EarningRule.objects.get_or_create(
+            kind=RuleKind.SURVEY_BONUS, defaults={"name": "Thanks for your feedback", "points": 20}
+        )
+        program = program_settings_get()
+        program.nps_enabled = True
+        program.save(update_fields=["nps_enabled"])
 
     def _tiers(self) -> None:
         if Tier.objects.exists():

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import activity_views
+
+app_name = "activity"
+
+urlpatterns = [
+    path("", activity_views.index, name="index"),
+]

@@ -1,0 +1,78 @@
+"""Member-facing engagement pages: the survey answered from an email, and "Ways to earn"."""
+
+from django import forms
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.http import require_GET, require_http_methods
+
+from .exceptions import LoyaltyError
+from .models import EarningRule, RuleKind
+from .services.challenges import challenges_active
+from .services.surveys import COMMENT_MAX, survey_answer, survey_bonus_rule, survey_find
+
+
+class SurveyForm(forms.Form):
+    score = forms.TypedChoiceField(
+        label=_("How likely are you to recommend us to a friend? (0 = not at all, 10 = extremely)"),
+        choices=[(str(score), str(score)) for score in range(11)],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Anything you'd like to tell us? (optional)"),
+        required=False,
+        max_length=COMMENT_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+@csrf_protect
+@require_http_methods(["GET", "POST"])
+def survey(request: HttpRequest, token: str) -> HttpResponse:
+    """Answer once, without logging in: the signed link is the credential."""
+    invitation = survey_find(token)
+    if invitation is None:
+        return render(request, "loyalty/survey_invalid.html", status=404)
+    if invitation.answered_at is not None:
+        return render(
+            request, "loyalty/survey_done.html", {"invitation": invitation, "again": True}
+        )
+    form = SurveyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = survey_answer(
+                invitation=invitation,
+                score=form.cleaned_data["score"],
+                comment=form.cleaned_data["comment"],
+            )
+        except LoyaltyError as error:
+            form.add_error(None, error.message)
+        else:
+            return render(
+                request, "loyalty/survey_done.html", {"invitation": invitation, "again": False}
+            )
+    bonus = survey_bonus_rule(tier=invitation.account.tier)
+    return render(request, "loyalty/survey.html", {"form": form, "bonus": bonus})
+
+
+@require_GET
+def ways_to_earn(request: HttpRequest) -> HttpResponse:
+    """Every active earning rule and challenge, in plain words."""
+    now = timezone.now()
+    rules = (
+        EarningRule.objects.filter(is_active=True)
+        .exclude(kind__in=[RuleKind.PURCHASE_CAP, RuleKind.DAILY_CAP])
+        .filter(Q(starts_at__isnull=True) | Q(starts_at__lte=now))
+        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
+        .prefetch_related("categories", "stores", "tiers")
+        .order_by("kind", "name")
+    )
+    return render(
+        request,
+        "loyalty/ways_to_earn.html",
+        {"rules": rules, "challenges": challenges_active(at=now), "now": now},
+    )

@@ -1,0 +1,174 @@
+"""Challenges (stamp cards): a purchase that qualifies adds a stamp; the last stamp pays out.
+
+Called by `purchase_record` and `purchase_return` inside their transactions, with the
+member's account locked, so concurrent purchases of one member stamp and complete a card
+exactly once.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..exceptions import LoyaltyError
+from ..models import Challenge, ChallengeCard, ChallengeStamp, EntryKind, PointsAccount, Purchase
+from .ledger import credit_locked
+from .program import lot_expires_at, program_settings_get
+
+
+def challenges_active(*, at: datetime.datetime):
+    return (
+        Challenge.objects.filter(is_active=True, starts_at__lte=at)
+        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=at))
+        .prefetch_related("stores")
+        .select_related("reward", "category")
+        .order_by("pk")
+    )
+
+
+def _qualifies(challenge: Challenge, purchase: Purchase) -> bool:
+    """Whether what the member kept of `purchase` meets the challenge's conditions."""
+    store_ids = {store.pk for store in challenge.stores.all()}
+    if store_ids and purchase.store_id not in store_ids:
+        return False
+    kept = [line for line in purchase.lines.all() if line.returned_quantity < line.quantity]
+    if not kept:
+        return False
+    kept_total = sum(
+        (line.amount * (line.quantity - line.returned_quantity) / line.quantity for line in kept),
+        Decimal("0"),
+    )
+    if challenge.min_amount is not None and kept_total < challenge.min_amount:
+        return False
+    if challenge.category_id is not None:
+        return any(line.category_id == challenge.category_id for line in kept)
+    return True
+
+
+def _open_card(challenge: Challenge, account: PointsAccount) -> ChallengeCard | None:
+    """The card to stamp: the open one, a new round of a repeatable challenge, or None."""
+    latest = (
+        ChallengeCard.objects.filter(challenge=challenge, account=account)
+        .order_by("-round")
+        .first()
+    )
+    if latest is None:
+        return ChallengeCard.objects.create(challenge=challenge, account=account, round=1)
+    if latest.completed_at is None:
+        return latest
+    if challenge.repeatable:
+        return ChallengeCard.objects.create(
+            challenge=challenge, account=account, round=latest.round + 1
+        )
+    return None
+
+
+def challenge_stamp_purchase(*, purchase: Purchase) -> list[ChallengeCard]:
+    """Stamp every active challenge the purchase qualifies for; pay out completed cards.
+
+    The caller holds the member's account lock. Returns the cards this purchase completed.
+    """
+    account = PointsAccount.objects.get(member_id=purchase.member_id)
+    completed = []
+    for challenge in challenges_active(at=purchase.occurred_at):
+        if not _qualifies(challenge, purchase):
+            continue
+        card = _open_card(challenge, account)
+        if card is None:
+            continue
+        ChallengeStamp.objects.create(card=card, challenge=challenge, purchase=purchase)
+        card.stamps += 1
+        if card.stamps >= challenge.purchases_needed:
+            card.completed_at = timezone.now()
+            _pay_out(card, purchase=purchase)
+            completed.append(card)
+        card.save()
+    return completed
+
+
+def _pay_out(card: ChallengeCard, *, purchase: Purchase) -> None:
+    challenge = card.challenge
+    now = timezone.now()
+    program = program_settings_get()
+    note = _("Challenge completed: %(name)s") % {"name": challenge.name}
+    points = challenge.reward_points or (challenge.reward.points_cost if challenge.reward_id else 0)
+    hold = purchase.occurred_at + datetime.timedelta(days=program.pending_days)
+    credit = credit_locked(
+        PointsAccount.objects.get(member_id=purchase.member_id),
+        points=points,
+        kind=EntryKind.BONUS,
+        earned_at=now,
+        # A voucher prize is spent on the voucher at once, so it is never held.
+        available_at=now if not challenge.reward_points else max(now, hold),
+        expires_at=lot_expires_at(program, now),
+        now=now,
+        note=note,
+        idempotency_key=f"challenge:{card.challenge_id}:{card.account_id}:{card.round}",
+    )
+    card.prize_lot = credit.lot
+    if challenge.reward_points or not challenge.reward_id:
+        return
+    from rewards.models import RedemptionChannel
+    from rewards.services import reward_redeem
+
+    try:
+        with transaction.atomic():
+            card.prize_redemption = reward_redeem(
+                member=purchase.member,
+                reward=challenge.reward,
+                channel=RedemptionChannel.ONLINE,
+                idempotency_key=f"challenge-voucher:{card.challenge_id}:{card.account_id}:{card.round}",
+            )
+    except LoyaltyError:
+        # The prize is out of stock or no longer offered: the member keeps its points.
+        card.prize_redemption = None
+
+
+def challenge_unstamp_returned(*, purchase: Purchase) -> int:
+    """A returned purchase that no longer qualifies loses its stamps on open cards.
+
+    Called by `purchase_return` with the member's account locked. Returns stamps removed.
+    """
+    removed = 0
+    stamps = ChallengeStamp.objects.filter(
+        purchase=purchase, card__completed_at__isnull=True
+    ).select_related("card", "challenge")
+    for stamp in stamps:
+        if _qualifies(stamp.challenge, purchase):
+            continue
+        card = stamp.card
+        stamp.delete()
+        card.stamps -= 1
+        card.save(update_fields=["stamps"])
+        removed += 1
+    return removed
+
+
+def challenge_cards_for_member(*, member, at: datetime.datetime | None = None) -> list[dict]:
+    """What /me/ shows: each active challenge with the member's current stamps."""
+    at = at or timezone.now()
+    account = PointsAccount.objects.get(member=member)
+    cards = []
+    for challenge in challenges_active(at=at):
+        card = (
+            ChallengeCard.objects.filter(challenge=challenge, account=account)
+            .order_by("-round")
+            .first()
+        )
+        done = card is not None and card.completed_at is not None and not challenge.repeatable
+        if done:
+            stamps = challenge.purchases_needed
+        else:
+            stamps = card.stamps if card is not None and card.completed_at is None else 0
+        cards.append(
+            {
+                "challenge": challenge,
+                "stamps": stamps,
+                "done": done,
+                "slots": [index < stamps for index in range(challenge.purchases_needed)],
+            }
+        )
+    return cards

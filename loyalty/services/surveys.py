@@ -1,0 +1,136 @@
+"""Net Promoter Score surveys: invited after a purchase, answered once by a signed link."""
+
+import datetime
+
+from django.conf import settings
+from django.core import signing
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..exceptions import LoyaltyError
+from ..models import EntryKind, PointsAccount, Purchase, RuleKind, Store, SurveyInvitation
+from .earning import applicable_rules
+from .ledger import atomic_with_retry, credit_locked, lock_accounts
+from .outbox import email_queue
+from .program import lot_expires_at, program_settings_get
+
+_SALT = "loyalty.survey"
+COMMENT_MAX = 2000
+
+
+class SurveyClosed(LoyaltyError):
+    code = "survey_closed"
+    default_message = _("This survey was already answered. Thank you!")
+
+
+def survey_token(invitation: SurveyInvitation) -> str:
+    return signing.dumps(invitation.pk, salt=_SALT)
+
+
+def survey_find(token: str) -> SurveyInvitation | None:
+    """The invitation behind a genuine link; None for a tampered or made-up one."""
+    try:
+        pk = signing.loads(token, salt=_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(pk, int):
+        return None
+    return SurveyInvitation.objects.select_related("account__member__user").filter(pk=pk).first()
+
+
+def survey_invite_after(*, purchase: Purchase) -> SurveyInvitation | None:
+    """Invite the member after `purchase`, at most once per the program's survey period.
+
+    Called by `purchase_record` in its transaction with the member's account locked.
+    """
+    program = program_settings_get()
+    if not program.nps_enabled:
+        return None
+    account = PointsAccount.objects.select_related("member__user").get(member_id=purchase.member_id)
+    since = timezone.now() - datetime.timedelta(days=program.nps_period_days)
+    if SurveyInvitation.objects.filter(account=account, created_at__gte=since).exists():
+        return None
+    invitation = SurveyInvitation.objects.create(account=account, purchase=purchase)
+    member = account.member
+    email_queue(
+        key=f"survey:{invitation.pk}",
+        to=member.user.email,
+        template="survey",
+        member=member,
+        context={
+            "member": member,
+            "link": settings.LOYALTY_BASE_URL.rstrip("/")
+            + reverse("survey", args=[survey_token(invitation)]),
+            "bonus": survey_bonus_rule(tier=account.tier),
+        },
+    )
+    return invitation
+
+
+def survey_bonus_rule(*, tier=None):
+    rules = [
+        rule
+        for rule in applicable_rules(
+            store=Store(pk=0, code="", name=""),
+            at=timezone.now(),
+            kinds=[RuleKind.SURVEY_BONUS],
+            tier=tier,
+        )
+        if rule.points and not rule.stores.exists()
+    ]
+    return max(rules, key=lambda rule: rule.points, default=None)
+
+
+@atomic_with_retry
+def survey_answer(
+    *, invitation: SurveyInvitation, score: int, comment: str = ""
+) -> SurveyInvitation:
+    """Record the answer once and give the survey bonus once. A second answer raises
+    `SurveyClosed` and changes nothing."""
+    if not isinstance(score, int) or not 0 <= score <= 10:
+        raise LoyaltyError(_("Choose a score from 0 to 10."))
+    account = lock_accounts([invitation.account_id])[invitation.account_id]
+    now = timezone.now()
+    answered = SurveyInvitation.objects.filter(pk=invitation.pk, answered_at__isnull=True).update(
+        answered_at=now, score=score, comment=(comment or "").strip()[:COMMENT_MAX]
+    )
+    if not answered:
+        raise SurveyClosed()
+    invitation.refresh_from_db()
+    rule = survey_bonus_rule(tier=account.tier)
+    if rule is not None:
+        invitation.bonus_lot = credit_locked(
+            account,
+            points=rule.points,
+            kind=EntryKind.BONUS,
+            earned_at=now,
+            expires_at=lot_expires_at(program_settings_get(), now),
+            now=now,
+            rule=rule,
+            note=rule.name,
+            idempotency_key=f"survey:{invitation.pk}",
+        ).lot
+        invitation.save(update_fields=["bonus_lot"])
+    return invitation
+
+
+def nps_summary(*, start: datetime.datetime, end: datetime.datetime) -> dict:
+    """NPS = % promoters (9-10) - % detractors (0-6) among answers in [start, end)."""
+    from django.db.models import Count
+
+    invited = SurveyInvitation.objects.filter(created_at__gte=start, created_at__lt=end)
+    counts = invited.aggregate(
+        sent=Count("pk"),
+        answered=Count("pk", filter=Q(answered_at__isnull=False)),
+        promoters=Count("pk", filter=Q(score__gte=9)),
+        detractors=Count("pk", filter=Q(score__lte=6)),
+    )
+    answered = counts["answered"]
+    nps = round(100 * (counts["promoters"] - counts["detractors"]) / answered) if answered else None
+    return {
+        **counts,
+        "nps": nps,
+        "response_rate": round(100 * answered / counts["sent"], 1) if counts["sent"] else None,
+    }
