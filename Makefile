@@ -73,3 +73,17 @@ test: lint check chromium
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
+
+# Benchmarks (docs/benchmarks.md): PostgreSQL and Redis on this machine, a database of their own.
+.PHONY: bench bench-quick bench-db
+BENCH_ENV := DJANGO_SETTINGS_MODULE=loyalty.settings.bench
+
+bench-db: install dirs
+	@createdb -h 127.0.0.1 -U postgres loyalty_bench 2>/dev/null || true
+	$(BENCH_ENV) $(PY) manage.py migrate --noinput -v 0
+
+bench: bench-db
+	$(BENCH_ENV) $(PY) -m bench
+
+bench-quick: bench-db
+	$(BENCH_ENV) $(PY) -m bench --quick
