@@ -492,7 +492,7 @@ class PointsLotAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(OutboxEmail)
-class OutboxEmailAdmin(admin.ModelAdmin):
+class OutboxEmailAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """What the portal sent or will send. Read-only; failed messages can be queued again."""
 
     list_display = ["subject", "to_email", "status", "attempts", "created_at", "sent_at"]
@@ -503,15 +503,6 @@ class OutboxEmailAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     @admin.action(description=_("Send the selected failed emails again"), permissions=["view"])
     def retry(self, request, queryset):
@@ -668,7 +659,7 @@ class ChallengeAdmin(admin.ModelAdmin):
 
 
 @admin.register(SurveyInvitation)
-class SurveyInvitationAdmin(admin.ModelAdmin):
+class SurveyInvitationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: invitations and answers come from members, by email."""
 
     list_display = ["account", "created_at", "answered_at", "score", "comment"]
@@ -678,12 +669,3 @@ class SurveyInvitationAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -5,6 +5,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from loyalty.admin import ReadOnlyAdminMixin
+
 from .codes import voucher_code_format
 from .images import RewardImageField
 from .models import Cause, Redemption, Reward
@@ -133,7 +135,7 @@ class CauseAdmin(admin.ModelAdmin):
 
 
 @admin.register(Redemption)
-class RedemptionAdmin(admin.ModelAdmin):
+class RedemptionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: redemptions change only through the services (staff desk, API, worker)."""
 
     list_display = ["code_display", "reward", "member", "points", "status", "channel", "issued_at"]
@@ -144,15 +146,6 @@ class RedemptionAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     @admin.display(description=_("voucher"), ordering="code")
     def code_display(self, redemption: Redemption) -> str:
