@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import privacy_views, views
 
 app_name = "members"
 
@@ -10,4 +10,6 @@ urlpatterns = [
     path("card/", views.card, name="card"),
     path("card.png", views.card_png, name="card_png"),
     path("profile/", views.profile, name="profile"),
+    path("profile/my-data.json", privacy_views.data_export, name="data_export"),
+    path("profile/close/", privacy_views.close_account, name="close_account"),
 ]

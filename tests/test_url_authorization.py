@@ -86,6 +86,8 @@ EXPECTATIONS: dict[str, dict[str, object]] = {
     "members:card":             expect(LOGIN,    200,      200,      404,      404,      404),
     "members:card_png":         expect(LOGIN,    200,      200,      404,      404,      404),
     "members:profile":          expect(LOGIN,    200,      200,      404,      404,      404),
+    "members:data_export":      expect(LOGIN,    200,      200,      404,      404,      404),
+    "members:close_account":    expect(LOGIN,    200,      200,      404,      404,      404),
     "member_rewards:list":      expect(LOGIN,    200,      200,      404,      404,      404),
     # The customer's voucher: another member gets what a voucher that does not exist gets.
     "member_rewards:detail":    expect(LOGIN,    200,      404,      404,      404,      404),
