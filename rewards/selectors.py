@@ -127,14 +127,20 @@ def redemption_lists_for_member(
     return active, past
 
 
-def rewards_within_reach(*, balance: int, limit: int = 3) -> list[Reward]:
-    """The cheapest rewards a member with `balance` points can redeem now (for reminders)."""
-    now = timezone.now()
-    rewards = (
-        reward_list_visible(now=now).filter(points_cost__lte=balance).order_by("points_cost", "pk")
-    )
-    return [
-        reward
-        for reward in rewards[: limit * 3]
-        if reward_availability_problem(reward, now=now) is None
-    ][:limit]
+def rewards_redeemable_now(*, now: datetime.datetime | None = None) -> list[Reward]:
+    """Every reward anyone could redeem now, cheapest first (read once per reminder run)."""
+    now = now or timezone.now()
+    rewards = reward_list_visible(now=now).order_by("points_cost", "pk")
+    return [reward for reward in rewards if reward_availability_problem(reward, now=now) is None]
+
+
+def rewards_within_reach(
+    *, balance: int, limit: int = 3, redeemable: list[Reward] | None = None
+) -> list[Reward]:
+    """The cheapest rewards a member with `balance` points can redeem now (for reminders).
+
+    Pass `redeemable` (from `rewards_redeemable_now`) to answer many members with one query.
+    """
+    if redeemable is None:
+        redeemable = rewards_redeemable_now()
+    return [reward for reward in redeemable if reward.points_cost <= balance][:limit]

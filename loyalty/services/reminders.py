@@ -8,7 +8,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from members.unsubscribe import unsubscribe_url
-from rewards.selectors import rewards_within_reach
+from rewards.selectors import rewards_redeemable_now, rewards_within_reach
 
 from ..models import OutboxEmail, PointsAccount, PointsLot
 from .expiry import inactive_accounts
@@ -33,6 +33,7 @@ def expiry_reminders_queue(*, now: datetime.datetime | None = None) -> int:
     """
     now = now or timezone.now()
     stages = reminder_stages()
+    redeemable = rewards_redeemable_now(now=now)
     queued = 0
     for index, stage in enumerate(stages):
         lower = stages[index + 1] if index + 1 < len(stages) else 0
@@ -50,11 +51,11 @@ def expiry_reminders_queue(*, now: datetime.datetime | None = None) -> int:
             .order_by("account_id", "expires_at")
         )
         for row in due.iterator(chunk_size=1000):
-            queued += _queue_one(row, stage=stage, now=now)
+            queued += _queue_one(row, stage=stage, now=now, redeemable=redeemable)
     return queued
 
 
-def _queue_one(row: dict, *, stage: int, now: datetime.datetime) -> int:
+def _queue_one(row: dict, *, stage: int, now: datetime.datetime, redeemable: list) -> int:
     expires_on = timezone.localtime(row["expires_at"], program_timezone()).date()
     key = f"expiry-reminder:{row['account_id']}:{expires_on.isoformat()}:{stage}"
     if OutboxEmail.objects.filter(key=key).exists():
@@ -74,7 +75,9 @@ def _queue_one(row: dict, *, stage: int, now: datetime.datetime) -> int:
                 "points": row["points"],
                 "last_day": last_day,
                 "balance": account.balance,
-                "rewards": rewards_within_reach(balance=account.balance, limit=3),
+                "rewards": rewards_within_reach(
+                    balance=account.balance, limit=3, redeemable=redeemable
+                ),
                 "unsubscribe_url": unsubscribe_url(
                     base_url=settings.LOYALTY_BASE_URL, member=member, purpose="reminders"
                 ),
