@@ -223,6 +223,9 @@ def tier_upgrade_if_reached(*, account: PointsAccount, now: datetime.datetime) -
     the reason, restarts `tier_since` and queues the congratulation email. Never moves down.
     Returns the new tier, or None when nothing changed.
     """
+    current_rank = account.tier.rank if account.tier_id else 0
+    if not Tier.objects.filter(rank__gt=current_rank).exists():
+        return None  # no tier above: the 12-month sum is not needed
     program = program_settings_get()
     metric = tier_metric(account=account, now=now)
     return _upgrade(
