@@ -7,8 +7,9 @@ server, in the same process and on the same database as the rest of the suite.
 - Nothing may reach another host: each context aborts requests that leave the live server, and
   every journey asserts that none was attempted, that no page logged a console error or threw,
   and that no response was a server error.
-- A screenshot of each journey step goes to a temporary folder (E2E_SCREENSHOT_DIR to choose
-  one), named at the end of the run. Screenshots are never committed.
+- A screenshot of each journey's key pages goes to var/screenshots/<journey>/ on every run
+  (E2E_SCREENSHOT_DIR to choose another folder), replacing that journey's previous ones; the
+  folder is named at the end of the run. var/ is git-ignored: screenshots are never committed.
 """
 
 import importlib
@@ -35,6 +36,7 @@ TIMEOUT_MS = 10_000
 E2E_DIR = Path(__file__).resolve().parent
 BASE_DIR = E2E_DIR.parent.parent
 ROLE_APPS = ["members", "loyalty", "rewards", "referrals"]
+SCREENSHOT_DIR = BASE_DIR / "var" / "screenshots"
 _SCREENSHOT_DIR = pytest.StashKey[Path]()
 
 
@@ -96,13 +98,10 @@ def browser(playwright):
 
 
 @pytest.fixture(scope="session")
-def screenshot_dir(request, tmp_path_factory) -> Path:
+def screenshot_dir(request) -> Path:
     configured = os.environ.get("E2E_SCREENSHOT_DIR")
-    if configured:
-        folder = Path(configured).resolve()
-        folder.mkdir(parents=True, exist_ok=True)
-    else:
-        folder = tmp_path_factory.mktemp("e2e-screenshots")
+    folder = Path(configured).resolve() if configured else SCREENSHOT_DIR
+    folder.mkdir(parents=True, exist_ok=True)
     request.config.stash[_SCREENSHOT_DIR] = folder
     return folder
 
@@ -111,11 +110,16 @@ class Journey:
     """The browser side of one test: its users' contexts, every URL their pages requested, and
     whatever went wrong in them (console errors, uncaught exceptions, server errors)."""
 
-    def __init__(self, *, browser, devices, base_url: str, screenshot_dir: Path, name: str):
+    def __init__(
+        self, *, browser, devices, base_url: str, screenshot_dir: Path, folder: str, name: str
+    ):
         self._browser = browser
         self._devices = devices
         self.base_url = base_url.rstrip("/")
-        self._screenshot_dir = screenshot_dir
+        self._screenshot_dir = screenshot_dir / folder
+        self._screenshot_dir.mkdir(parents=True, exist_ok=True)
+        for old in self._screenshot_dir.glob(f"{name}-*.png"):
+            old.unlink()  # this run's screenshots replace the last run's, none left over
         self._name = name
         self._contexts = []
         self._step = 0
@@ -178,6 +182,7 @@ def journey(request, browser, playwright, live_server, screenshot_dir):
         devices=playwright.devices,
         base_url=live_server.url,
         screenshot_dir=screenshot_dir,
+        folder=request.node.path.stem.removeprefix("test_"),
         name=request.node.name.removeprefix("test_"),
     )
     yield started

@@ -2,6 +2,8 @@
 
 import io
 import re
+from functools import cache
+from importlib.resources import files
 
 from django.core import mail
 from PIL import Image
@@ -85,6 +87,33 @@ def fill_basket_line(
     if quantity is not None:
         line.get_by_label("Quantity").fill(str(quantity))
     line.get_by_label("Line total").fill(amount)
+
+
+@cache
+def _axe_source() -> str:
+    """axe-core as the axe-playwright-python wheel ships it: installed, never fetched."""
+    return files("axe_playwright_python").joinpath("axe.min.js").read_text(encoding="utf-8")
+
+
+SERIOUS = ("serious", "critical")
+
+
+def assert_accessible(page: Page, label: str) -> None:
+    """Run axe-core in the page as it is now and fail on any serious or critical violation.
+
+    `page.evaluate` runs the script through the DevTools protocol, which the site's
+    Content-Security-Policy (script-src 'self') does not apply to; a <script> tag would be
+    blocked by it."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(_axe_source())
+    results = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    found = [
+        f"{violation['id']} ({violation['impact']}) at {violation['nodes'][0]['target'][0]}: "
+        f"{violation['help']} [{len(violation['nodes'])} element(s)]"
+        for violation in results["violations"]
+        if violation["impact"] in SERIOUS
+    ]
+    assert not found, f"accessibility on {label} ({page.url}):\n" + "\n".join(found)
 
 
 def qr_texts(png: bytes) -> list[str]:

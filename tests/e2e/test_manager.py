@@ -7,7 +7,14 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from loyalty.models import RuleKind
-from tests.e2e.steps import fill_basket_line, log_in, open_purchase_form, scan, wait_for_scripts
+from tests.e2e.steps import (
+    assert_accessible,
+    fill_basket_line,
+    log_in,
+    open_purchase_form,
+    scan,
+    wait_for_scripts,
+)
 from tests.factories import create_customer, create_manager, create_store
 from tests.loyalty.points import rule
 
@@ -36,6 +43,7 @@ def test_manager_adds_a_reward_changes_an_earning_rule_and_the_next_purchase_fol
     # A new reward, with a picture, in the admin.
     page.get_by_role("link", name="Admin").click()
     expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
+    assert_accessible(page, "admin")
     journey.shot(page, "admin")
     _admin_model_row(page, "Rewards").get_by_role("link", name="Add").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Add reward")
@@ -47,6 +55,9 @@ def test_manager_adds_a_reward_changes_an_earning_rule_and_the_next_purchase_fol
     page.get_by_label("Description:").fill("Red and warm, for summer in the park.")
     page.get_by_label("Image:").set_input_files(picture)
     page.get_by_label("Points:", exact=True).fill("120")
+    # Not checked with axe: Django's own admin/widgets/split_datetime.html renders the "Available
+    # from/until" date and time boxes with bare "Date:"/"Time:" text and no <label>, which axe
+    # reports as rule `label` (critical). That template is Django's, not ours.
     journey.shot(page, "reward-form")
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_text("The reward “Picnic blanket” was added successfully.")).to_be_visible()
@@ -64,6 +75,7 @@ def test_manager_adds_a_reward_changes_an_earning_rule_and_the_next_purchase_fol
     expect(image).to_have_attribute("src", "/media/rewards/picnic-blanket.jpg")
     expect(image).to_have_js_property("complete", True)
     assert image.evaluate("image => [image.naturalWidth, image.naturalHeight]") == [120, 80]
+    assert_accessible(page, "catalogue")
     journey.shot(page, "catalogue")
 
     # Before the change: 10 dollars earn 10 points.
@@ -82,6 +94,9 @@ def test_manager_adds_a_reward_changes_an_earning_rule_and_the_next_purchase_fol
     wait_for_scripts(page)
     page.get_by_label("Name:", exact=True).fill("2 points per dollar")
     page.get_by_label("Points per currency unit:").fill("2")
+    # Not checked with axe, for Django's admin templates: split_datetime.html again (rule
+    # `label`, "Starts/Ends at"), and SelectFilter2.js's filter_horizontal help icons, a <span>
+    # with aria-label and no role (rule `aria-prohibited-attr`).
     journey.shot(page, "rule-form")
     page.get_by_role("button", name="Save", exact=True).click()
     expect(
@@ -97,10 +112,12 @@ def test_manager_adds_a_reward_changes_an_earning_rule_and_the_next_purchase_fol
     preview = page.get_by_test_id("preview")
     expect(preview).to_contain_text("This purchase earns 20 points.")
     expect(preview.get_by_role("listitem")).to_have_text(["2 points per dollar +20"])
+    assert_accessible(page, "purchase-preview")
     journey.shot(page, "purchase-preview")
     page.get_by_role("button", name="Record purchase").click()
     expect(page.get_by_text("Purchase recorded: 20 points credited.")).to_be_visible()
     expect(page.get_by_test_id("balance")).to_have_text("20")
+    assert_accessible(page, "purchase-recorded")
     journey.shot(page, "purchase-recorded")
 
     # The reports page (/manage/reports/ in DESIGN.md) is another issue's work. While no such
@@ -114,6 +131,7 @@ def test_manager_adds_a_reward_changes_an_earning_rule_and_the_next_purchase_fol
         assert response is not None
         assert response.ok
         expect(page.get_by_role("heading", level=1)).to_be_visible()
+        assert_accessible(page, "reports")
         journey.shot(page, "reports")
 
     journey.assert_stayed_on_site_without_errors()

@@ -4,6 +4,7 @@ rewarded."""
 from playwright.sync_api import expect
 
 from tests.e2e.steps import (
+    assert_accessible,
     confirm_email,
     fill_basket_line,
     log_in,
@@ -35,12 +36,14 @@ def test_a_friend_joins_with_the_shared_link_buys_and_both_see_their_reward(jour
     link = rita.evaluate("navigator.clipboard.readText()")
     assert link == journey.url(f"/r/{code}/")
     expect(rita.get_by_text("No one has joined with your link yet.")).to_be_visible()
+    assert_accessible(rita, "referrer-share")
     journey.shot(rita, "referrer-share")
 
     # The friend opens it in their own browser and joins: the code is filled in.
     friend = journey.new_page(phone=True)
     friend.goto(link)
     expect(friend.get_by_role("heading", level=1)).to_have_text("Rita R. invited you to Loyalty")
+    assert_accessible(friend, "friend-landing")
     journey.shot(friend, "friend-landing")
     friend.get_by_role("link", name="Join now").click()
     expect(
@@ -54,6 +57,7 @@ def test_a_friend_joins_with_the_shared_link_buys_and_both_see_their_reward(jour
         email="nils@example.com",
         password="a-long-enough-secret",
     )
+    assert_accessible(friend, "friend-signup")
     journey.shot(friend, "friend-signup")
     friend.get_by_role("button", name="Join").click()
     expect(friend.get_by_role("heading", name="Verify Your Email Address")).to_be_visible()
@@ -80,25 +84,30 @@ def test_a_friend_joins_with_the_shared_link_buys_and_both_see_their_reward(jour
     staff.get_by_role("button", name="Record purchase").click()
     expect(staff.get_by_text("Purchase recorded: 30 points credited.")).to_be_visible()
     expect(staff.get_by_test_id("balance")).to_have_text("130")
+    assert_accessible(staff, "staff-qualifying-purchase")
     journey.shot(staff, "staff-qualifying-purchase")
 
     # Both see their reward.
     friend.reload()
     expect(friend.get_by_test_id("balance")).to_have_text("130")
+    assert_accessible(friend, "friend-dashboard")
     journey.shot(friend, "friend-dashboard")
     friend.get_by_role("link", name="Points history").first.click()
     welcome = friend.get_by_test_id("entry").filter(has_text="Invited by Rita R.")
     expect(welcome).to_contain_text("Welcome reward from a friend's invitation")
     expect(welcome.get_by_test_id("points")).to_have_text("+100")
+    assert_accessible(friend, "friend-history")
     journey.shot(friend, "friend-history")
 
     rita.reload()
     expect(friends).to_contain_text("Rewarded")
     expect(friends).to_contain_text("+200")
     expect(rita.get_by_test_id("referral-points")).to_have_text("200")
+    assert_accessible(rita, "referrer-rewarded")
     journey.shot(rita, "referrer-rewarded")
     rita.get_by_role("link", name="My points").click()
     expect(rita.get_by_test_id("balance")).to_have_text("200")
+    assert_accessible(rita, "referrer-dashboard")
     journey.shot(rita, "referrer-dashboard")
 
     journey.assert_stayed_on_site_without_errors()

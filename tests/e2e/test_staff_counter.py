@@ -5,7 +5,7 @@ from decimal import Decimal
 from playwright.sync_api import expect
 
 from loyalty.models import RuleKind
-from tests.e2e.steps import fill_basket_line, log_in, open_purchase_form, scan
+from tests.e2e.steps import assert_accessible, fill_basket_line, log_in, open_purchase_form, scan
 from tests.factories import create_customer, create_staff, create_store
 from tests.loyalty.points import base_rule, category, rule
 from tests.rewards.catalogue import give_points, make_reward
@@ -34,6 +34,7 @@ def test_staff_record_a_purchase_redeem_validate_a_voucher_and_void_a_mistake(jo
     member.get_by_role("button", name="Confirm and redeem").click()
     expect(member.get_by_text("Done! Show this voucher at the till.")).to_be_visible()
     voucher_code = member.get_by_test_id("voucher-code").inner_text()
+    assert_accessible(member, "member-voucher")
     journey.shot(member, "member-voucher")
 
     # The staff member signs in at the counter tablet and scans Alice's card.
@@ -42,11 +43,14 @@ def test_staff_record_a_purchase_redeem_validate_a_voucher_and_void_a_mistake(jo
     log_in(staff, "sam@example.com")
     expect(staff).to_have_url(journey.url("/staff/"))
     expect(staff.get_by_text("Working at Downtown")).to_be_visible()
+    assert_accessible(staff, "desk")
     journey.shot(staff, "desk")
     search_box = staff.get_by_label("Card number, email or phone")
     scan(staff, search_box, alice.card_number)
     expect(staff.get_by_role("heading", level=1)).to_have_text("Alice Andersen")
     expect(staff.get_by_test_id("balance")).to_have_text("50")
+    assert_accessible(staff, "member-summary")
+    journey.shot(staff, "member-summary")
 
     # A purchase with two lines: the live preview while typing, then the points credited.
     open_purchase_form(staff)
@@ -59,12 +63,14 @@ def test_staff_record_a_purchase_redeem_validate_a_voucher_and_void_a_mistake(jo
     # 9 + 3 base points (whole points per dollar), 9 more for double points on coffee.
     expect(preview).to_contain_text("This purchase earns 21 points.")
     expect(preview.get_by_role("listitem")).to_have_text(["Base +12", "Double points on coffee +9"])
+    assert_accessible(staff, "purchase-preview")
     journey.shot(staff, "purchase-preview")
     staff.get_by_role("button", name="Record purchase").click()
     expect(staff.get_by_text("Purchase recorded: 21 points credited.")).to_be_visible()
     expect(staff.get_by_test_id("balance")).to_have_text("71")
     purchases = staff.get_by_test_id("recent-purchases")
     expect(purchases.get_by_role("row").filter(has_text="R-1001")).to_contain_text("12.50 USD")
+    assert_accessible(staff, "purchase-recorded")
     journey.shot(staff, "purchase-recorded")
 
     # A reward redeemed for Alice at the counter.
@@ -72,6 +78,7 @@ def test_staff_record_a_purchase_redeem_validate_a_voucher_and_void_a_mistake(jo
     expect(staff.get_by_test_id("redeem-balance")).to_have_text(
         "Alice Andersen has 71 points available. At Downtown."
     )
+    assert_accessible(staff, "counter-rewards")
     journey.shot(staff, "counter-rewards")
     staff.get_by_role("button", name="Redeem Free pastry").click()
     expect(
@@ -81,11 +88,15 @@ def test_staff_record_a_purchase_redeem_validate_a_voucher_and_void_a_mistake(jo
 
     # The voucher Alice shows on her phone: scanned, checked, used.
     staff.get_by_role("link", name="Validate a voucher").click()
+    expect(staff.get_by_label("Voucher code")).to_be_focused()
+    assert_accessible(staff, "voucher-check")
+    journey.shot(staff, "voucher-check")
     scan(staff, staff.get_by_label("Voucher code"), voucher_code)
     voucher = staff.get_by_test_id("voucher")
     expect(voucher.get_by_role("heading")).to_have_text("Free filter coffee")
     expect(voucher.get_by_test_id("voucher-status")).to_have_text("Ready to use")
     expect(voucher.get_by_test_id("hand-over")).to_have_text("Hand over: Free filter coffee.")
+    assert_accessible(staff, "voucher-valid")
     journey.shot(staff, "voucher-valid")
     voucher.get_by_role("button", name="Mark used").click()
     expect(
@@ -96,6 +107,7 @@ def test_staff_record_a_purchase_redeem_validate_a_voucher_and_void_a_mistake(jo
     scan(staff, staff.get_by_label("Voucher code"), voucher_code)
     expect(voucher.get_by_test_id("voucher-status")).to_have_text("Used")
     expect(voucher.get_by_role("button", name="Mark used")).to_have_count(0)
+    assert_accessible(staff, "voucher-used")
     journey.shot(staff, "voucher-used")
 
     member.get_by_role("link", name="My vouchers").first.click()
@@ -119,6 +131,7 @@ def test_staff_record_a_purchase_redeem_validate_a_voucher_and_void_a_mistake(jo
     mistake = purchases.get_by_role("row").filter(has_text="R-1002")
     expect(mistake).to_contain_text("Voided")
     expect(purchases.get_by_role("row").filter(has_text="R-1001")).not_to_contain_text("Voided")
+    assert_accessible(staff, "purchase-voided")
     journey.shot(staff, "purchase-voided")
 
     journey.assert_stayed_on_site_without_errors()
