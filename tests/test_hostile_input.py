@@ -1,0 +1,117 @@
+"""A crawl of the forms with hostile input: a clear answer every time, never a 500, nothing written.
+
+Each form is posted with values that are negative, huge, non-numeric, over-long, full of control
+characters, or in the wrong time zone; the site must answer below 500 and record nothing.
+"""
+
+import pytest
+from django.urls import reverse
+
+from loyalty.models import PointsEntry, Purchase
+from rewards.models import Redemption
+from tests.loyalty.points import base_rule
+from tests.rewards.catalogue import give_points, make_reward
+
+HOSTILE = [
+    "-1",
+    "0",
+    "1e309",
+    "99999999999999999999999999",
+    "NaN",
+    "Infinity",
+    "abc",
+    "\uff11\uff12",  # full-width digits
+    "\x00\x01\x02",
+    "a" * 5000,
+    "<script>alert(1)</script>",
+    "'; DROP TABLE loyalty_pointsentry; --",
+    "2026-13-45T25:61:00+99:00",
+    "\u202e\u200b",
+    "",
+]
+
+
+def _snapshot():
+    return (Purchase.objects.count(), PointsEntry.objects.count(), Redemption.objects.count())
+
+
+@pytest.fixture
+def world(customer, store, staff_user, manager_user):
+    base_rule("1")
+    give_points(customer, 100)
+    return make_reward("coffee", points_cost=50, stock=5)
+
+
+def _forms(customer, reward):
+    card = customer.card_number
+    return [
+        (
+            "staff",
+            reverse("staff_points:purchase_new", args=[card]),
+            lambda value: {
+                "receipt_key": value,
+                "receipt_number": value,
+                "lines-TOTAL_FORMS": "1",
+                "lines-INITIAL_FORMS": "0",
+                "lines-MIN_NUM_FORMS": "0",
+                "lines-MAX_NUM_FORMS": "50",
+                "lines-0-description": value,
+                "lines-0-category": value,
+                "lines-0-quantity": value,
+                "lines-0-amount": value,
+            },
+        ),
+        (
+            "staff",
+            reverse("staff_points:purchase_preview", args=[card]),
+            lambda value: {
+                "lines-TOTAL_FORMS": "1",
+                "lines-INITIAL_FORMS": "0",
+                "lines-0-quantity": value,
+                "lines-0-amount": value,
+            },
+        ),
+        (
+            "manager",
+            reverse("staff_points:adjust", args=[card]),
+            lambda value: {"points": value, "reason": value, "request_key": value},
+        ),
+        ("staff", reverse("staff:desk"), None),
+        ("staff", reverse("staff_rewards:vouchers"), None),
+        ("staff", reverse("staff_rewards:voucher_use"), lambda value: {"code": value}),
+        (
+            "customer",
+            reverse("rewards:detail", args=[reward.slug]),
+            lambda value: {"steps": value, "request_key": value},
+        ),
+        (
+            "customer",
+            reverse("members:profile"),
+            lambda value: {
+                "first_name": value,
+                "last_name": value,
+                "phone": value,
+                "birthday": value,
+            },
+        ),
+        ("customer", reverse("members:close_account"), lambda value: {"password": value}),
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", HOSTILE, ids=range(len(HOSTILE)))
+def test_hostile_values_never_cause_a_500_nor_a_write(
+    client, world, customer, staff_user, manager_user, value
+):
+    users = {"customer": customer.user, "staff": staff_user, "manager": manager_user}
+    before = _snapshot()
+
+    for who, url, payload in _forms(customer, world):
+        client.force_login(users[who])
+        if payload is None:
+            response = client.get(url, {"q": value, "code": value})
+        else:
+            response = client.post(url, payload(value))
+        assert response.status_code < 500, (url, value, response.status_code)
+
+    assert _snapshot() == before
