@@ -1,4 +1,4 @@
-"""The worker killed (SIGKILL) in the middle of expiring many lots: the next run finishes the
+"""The worker killed (SIGKILL) in the middle of expiring 100,000 lots: the next run finishes the
 job, nothing expires twice, and the ledger still adds up (PostgreSQL)."""
 
 import datetime
@@ -35,12 +35,12 @@ def _database_url() -> str:
 
 
 def test_a_killed_expiry_run_is_finished_by_the_next_without_expiring_twice():
-    generated = generate(members=3000, lots_per_member=5, entries_per_member=5, prefix="k")
+    generated = generate(members=20000, lots_per_member=5, entries_per_member=5, prefix="k")
     PointsLot.objects.filter(account_id__in=generated.account_ids).update(
         expires_at=timezone.now() - datetime.timedelta(minutes=1)
     )
     due = PointsLot.objects.filter(remaining__gt=0, is_pending=False).count()
-    assert due == 15000
+    assert due == 100_000
 
     worker = subprocess.Popen(
         [sys.executable, "manage.py", "run_task", "loyalty.expire_points"],
