@@ -6,6 +6,7 @@ import pytest
 from django.core.cache import cache
 
 from tests.factories import create_customer, create_manager, create_staff, create_store
+from tests.roles import roles_restore
 
 
 def _services_problem() -> str | None:
@@ -79,11 +80,13 @@ def other_customer(db):
 
 @pytest.fixture
 def staff_user(store):
+    roles_restore()
     return create_staff(email="staff@example.com", store=store)
 
 
 @pytest.fixture
 def manager_user(store):
+    roles_restore()
     return create_manager(email="manager@example.com", store=store)
 
 
