@@ -95,6 +95,31 @@ def _forms(customer, reward):
             },
         ),
         ("customer", reverse("members:close_account"), lambda value: {"password": value}),
+        (
+            "anonymous",
+            reverse("account_signup"),
+            lambda value: {
+                "first_name": value,
+                "last_name": value,
+                "email": value,
+                "password1": value,
+                "password2": value,
+                "referral_code": value,
+            },
+        ),
+        ("anonymous", reverse("account_login"), lambda value: {"login": value, "password": value}),
+        ("anonymous", reverse("account_reset_password"), lambda value: {"email": value}),
+        (
+            "anonymous",
+            reverse("unsubscribe", args=["not-a-real-token"]),
+            lambda value: {},
+        ),
+        (
+            "anonymous",
+            reverse("survey", args=["not-a-real-token"]),
+            lambda value: {"score": value},
+        ),
+        ("anonymous", reverse("rewards:list"), None),
     ]
 
 
@@ -107,7 +132,10 @@ def test_hostile_values_never_cause_a_500_nor_a_write(
     before = _snapshot()
 
     for who, url, payload in _forms(customer, world):
-        client.force_login(users[who])
+        if who == "anonymous":
+            client.logout()
+        else:
+            client.force_login(users[who])
         if payload is None:
             response = client.get(url, {"q": value, "code": value})
         else:
