@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from members.models import Member
 
-from ..models import EntryKind, OutboxEmail, RuleKind, Store
-from .earning import applicable_rules
+from ..models import EntryKind, OutboxEmail, RuleKind
+from .earning import bonus_rule_best
 from .ledger import points_credit
 from .outbox import email_queue
 from .program import program_settings_get, program_timezone
@@ -36,22 +36,13 @@ def birthday_rewards_grant(*, today: datetime.date | None = None) -> int:
     """
     now = timezone.now()
     today = today or timezone.localtime(now, program_timezone()).date()
-    no_store = Store(pk=0, code="", name="")
     best_rule_by_tier: dict = {}
 
     def best_rule(tier):
-        """The richest birthday rule for a member in `tier` (rules may be limited to tiers)."""
         key = tier.pk if tier else None
         if key not in best_rule_by_tier:
-            rules = [
-                rule
-                for rule in applicable_rules(
-                    store=no_store, at=now, kinds=[RuleKind.BIRTHDAY_BONUS], tier=tier
-                )
-                if rule.points and not rule.stores.exists()
-            ]
-            best_rule_by_tier[key] = max(
-                rules, key=lambda candidate: candidate.points, default=None
+            best_rule_by_tier[key] = bonus_rule_best(
+                kind=RuleKind.BIRTHDAY_BONUS, tier=tier, at=now
             )
         return best_rule_by_tier[key]
 

@@ -121,6 +121,21 @@ def applicable_rules(
     return result
 
 
+def bonus_rule_best(*, kind: str, tier=None, at: datetime.datetime | None = None):
+    """The richest active rule of a non-purchase bonus `kind` (sign-up, birthday, survey) for a
+    member in `tier`, or None. Such bonuses happen at no store, so store-limited rules never
+    apply."""
+    no_store = Store(pk=0, code="", name="")
+    rules = [
+        rule
+        for rule in applicable_rules(
+            store=no_store, at=at or timezone.now(), kinds=[kind], tier=tier
+        )
+        if rule.points and not rule.stores.exists()
+    ]
+    return max(rules, key=lambda rule: (rule.points, -rule.pk), default=None)
+
+
 def _add(breakdown: dict[int | str, dict], rule: EarningRule, points: int) -> None:
     if points == 0:
         return

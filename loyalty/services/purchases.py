@@ -22,7 +22,7 @@ from ..models import (
     Store,
 )
 from .challenges import challenge_stamp_purchase, challenge_unstamp_returned
-from .earning import BasketLine, applicable_rules, basket_clean, earned_on_day, earning_compute
+from .earning import BasketLine, basket_clean, bonus_rule_best, earned_on_day, earning_compute
 from .ledger import (
     _allocate,
     _take_from_lots,
@@ -394,16 +394,9 @@ def purchase_void(*, purchase: Purchase, actor, store: Store | None = None) -> P
 
 def signup_bonus_grant(*, member) -> PointsEntry | None:
     """The welcome bonus of the best active sign-up rule, once per member ever."""
-    now = timezone.now()
-    store = Store(pk=0, code="", name="")  # sign-up happens at no store: store-limited rules skip
-    rules = [
-        rule
-        for rule in applicable_rules(store=store, at=now, kinds=[RuleKind.SIGNUP_BONUS])
-        if rule.points and not rule.stores.exists()
-    ]
-    if not rules:
+    rule = bonus_rule_best(kind=RuleKind.SIGNUP_BONUS)
+    if rule is None:
         return None
-    rule = max(rules, key=lambda candidate: candidate.points)
     credit = points_credit(
         account=member.points_account,
         points=rule.points,

@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..exceptions import LoyaltyError
-from ..models import EntryKind, PointsAccount, Purchase, RuleKind, Store, SurveyInvitation
-from .earning import applicable_rules
+from ..models import EntryKind, PointsAccount, Purchase, RuleKind, SurveyInvitation
+from .earning import bonus_rule_best
 from .ledger import atomic_with_retry, credit_locked, lock_accounts
 from .outbox import email_queue
 from .program import lot_expires_at, program_settings_get
@@ -70,17 +70,7 @@ def survey_invite_after(*, purchase: Purchase) -> SurveyInvitation | None:
 
 
 def survey_bonus_rule(*, tier=None):
-    rules = [
-        rule
-        for rule in applicable_rules(
-            store=Store(pk=0, code="", name=""),
-            at=timezone.now(),
-            kinds=[RuleKind.SURVEY_BONUS],
-            tier=tier,
-        )
-        if rule.points and not rule.stores.exists()
-    ]
-    return max(rules, key=lambda rule: rule.points, default=None)
+    return bonus_rule_best(kind=RuleKind.SURVEY_BONUS, tier=tier)
 
 
 @atomic_with_retry
