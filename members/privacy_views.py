@@ -12,14 +12,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from .models import Member
 from .privacy import member_close, member_data_export
+from .selectors import member_for_user
+from .views import no_membership
 
 
 def _member(request: HttpRequest) -> Member | None:
-    return (
-        Member.objects.select_related("user", "points_account__tier")
-        .filter(user=request.user)
-        .first()
-    )
+    return member_for_user(request.user)
 
 
 @login_required
@@ -27,7 +25,7 @@ def _member(request: HttpRequest) -> Member | None:
 def data_export(request: HttpRequest) -> HttpResponse:
     member = _member(request)
     if member is None:
-        return render(request, "members/no_membership.html", status=404)
+        return no_membership(request)
     response = HttpResponse(
         json.dumps(member_data_export(member=member), indent=2, ensure_ascii=False),
         content_type="application/json; charset=utf-8",
@@ -59,7 +57,7 @@ class CloseAccountForm(forms.Form):
 def close_account(request: HttpRequest) -> HttpResponse:
     member = _member(request)
     if member is None:
-        return render(request, "members/no_membership.html", status=404)
+        return no_membership(request)
     form = CloseAccountForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         member_close(member=member)

@@ -37,3 +37,10 @@ def member_find(*, query: str) -> Member | None:
     if len(phone.lstrip("+")) >= 6:
         return _members().filter(phone=phone).first()
     return None
+
+
+def member_for_user(user) -> Member | None:
+    """The signed-in user's member profile; None for visitors and work accounts."""
+    if not user.is_authenticated:
+        return None
+    return Member.objects.select_related("user", "points_account__tier").filter(user=user).first()

@@ -25,14 +25,15 @@ from .forms import ProfileForm
 from .identifiers import card_number_format
 from .models import Member
 from .qr import qr_png, qr_svg
+from .selectors import member_for_user
 from .services import PhoneInUse, member_profile_update
 
 
 def _member_of(request: HttpRequest) -> Member | None:
-    return Member.objects.select_related("user", "points_account").filter(user=request.user).first()
+    return member_for_user(request.user)
 
 
-def _no_membership(request: HttpRequest) -> HttpResponse:
+def no_membership(request: HttpRequest) -> HttpResponse:
     """Staff and managers sign in without a member card; point them to where they work."""
     return render(request, "members/no_membership.html", status=404)
 
@@ -47,7 +48,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     member = _member_of(request)
     if member is None:
-        return _no_membership(request)
+        return no_membership(request)
     account = member.points_account
     return render(
         request,
@@ -114,7 +115,7 @@ def _history_row(entry: PointsEntry) -> HistoryRow:
 def history(request: HttpRequest) -> HttpResponse:
     member = _member_of(request)
     if member is None:
-        return _no_membership(request)
+        return no_membership(request)
     account = member.points_account
     kind = request.GET.get("kind", "")
     if kind not in EntryKind.values:
@@ -152,7 +153,7 @@ def history(request: HttpRequest) -> HttpResponse:
 def card(request: HttpRequest) -> HttpResponse:
     member = _member_of(request)
     if member is None:
-        return _no_membership(request)
+        return no_membership(request)
     label = _("Member card %(number)s") % {"number": card_number_format(member.card_number)}
     return render(
         request,
@@ -170,7 +171,7 @@ def card(request: HttpRequest) -> HttpResponse:
 def card_png(request: HttpRequest) -> HttpResponse:
     member = _member_of(request)
     if member is None:
-        return _no_membership(request)
+        return no_membership(request)
     response = HttpResponse(qr_png(member.card_number), content_type="image/png")
     response["Content-Disposition"] = f'attachment; filename="member-card-{member.card_number}.png"'
     response["Cache-Control"] = "private, no-store"
@@ -182,7 +183,7 @@ def card_png(request: HttpRequest) -> HttpResponse:
 def profile(request: HttpRequest) -> HttpResponse:
     member = _member_of(request)
     if member is None:
-        return _no_membership(request)
+        return no_membership(request)
     initial = {
         "first_name": member.user.first_name,
         "last_name": member.user.last_name,

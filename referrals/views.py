@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from members.models import Member
 from members.qr import qr_svg
+from members.selectors import member_for_user
+from members.views import no_membership
 
 from .models import ReferralCode
 from .selectors import referral_list_for_referrer, referral_points_earned
@@ -82,9 +83,9 @@ class SignupWithInvitationView(SignupView):
 @login_required
 @require_GET
 def my_referrals(request: HttpRequest) -> HttpResponse:
-    member = Member.objects.filter(user=request.user).select_related("user").first()
+    member = member_for_user(request.user)
     if member is None:
-        return render(request, "members/no_membership.html", status=404)
+        return no_membership(request)
     referral_code: ReferralCode = referral_code_for(member=member)
     link = request.build_absolute_uri(reverse("referrals:landing", args=[referral_code.code]))
     referrals = referral_list_for_referrer(member=member)

@@ -13,6 +13,8 @@ from loyalty.exceptions import LoyaltyError
 from loyalty.services.program import program_timezone
 from members.models import Member
 from members.qr import qr_svg
+from members.selectors import member_for_user
+from members.views import no_membership
 
 from .codes import voucher_code_format
 from .forms import RedeemForm
@@ -30,14 +32,7 @@ from .services import reward_availability_problem, reward_redeem
 
 
 def _member_of(request: HttpRequest) -> Member | None:
-    if not request.user.is_authenticated:
-        return None
-    return Member.objects.select_related("points_account").filter(user=request.user).first()
-
-
-def _no_membership(request: HttpRequest) -> HttpResponse:
-    """Staff and managers sign in without a member card: they have no points to spend."""
-    return render(request, "members/no_membership.html", status=404)
+    return member_for_user(request.user)
 
 
 @require_GET
@@ -91,7 +86,7 @@ def reward_detail(request: HttpRequest, slug: str) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if member is None:
-            return _no_membership(request)
+            return no_membership(request)
         form, redemption = _redeem(request, member=member, reward=reward)
         if redemption is not None:
             if reward.kind != RewardKind.DONATION:  # the donation's own page says thank you
@@ -136,7 +131,7 @@ def cause_list(request: HttpRequest) -> HttpResponse:
 def my_rewards(request: HttpRequest) -> HttpResponse:
     member = _member_of(request)
     if member is None:
-        return _no_membership(request)
+        return no_membership(request)
     active, past = redemption_lists_for_member(member=member)
     return render(
         request,
