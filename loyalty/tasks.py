@@ -8,6 +8,7 @@ broker's visibility timeout (see CELERY_BROKER_TRANSPORT_OPTIONS).
 from celery import shared_task
 from django.db import DatabaseError
 
+from .api.idempotency import idempotent_requests_prune
 from .services import points_release_due
 from .services.birthdays import birthday_rewards_grant
 from .services.expiry import points_expire_due, points_expire_inactive
@@ -64,3 +65,9 @@ def recalculate_tiers() -> dict:
         "downgrades": result.downgrades,
         "warnings": result.warnings,
     }
+
+
+@shared_task(name="loyalty.prune_idempotency_keys", **TASK_OPTIONS)
+def prune_idempotency_keys() -> int:
+    """Forget API answers stored for Idempotency-Key replays once they are a week old."""
+    return idempotent_requests_prune()

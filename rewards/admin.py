@@ -1,6 +1,5 @@
 from django import forms
 from django.contrib import admin, messages
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -11,6 +10,7 @@ from .codes import voucher_code_format
 from .images import RewardImageField
 from .models import Cause, Redemption, Reward
 from .selectors import cause_list_with_totals, reward_list_with_totals
+from .services import rewards_set_active
 
 
 class RewardAdminForm(forms.ModelForm):
@@ -101,8 +101,8 @@ class RewardAdmin(admin.ModelAdmin):
         self._set_active(request, queryset, active=False)
 
     def _set_active(self, request, queryset, *, active: bool) -> None:
-        changed = Reward.objects.filter(pk__in=queryset.values("pk")).update(
-            is_active=active, updated_at=timezone.now()
+        changed = rewards_set_active(
+            reward_ids=queryset.values_list("pk", flat=True), active=active
         )
         self.message_user(
             request,

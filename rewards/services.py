@@ -369,3 +369,11 @@ def _expire_one(*, redemption_id: int, now: datetime.datetime) -> int:
     if program_settings_get().voucher_expiry_returns_points:
         _give_back(redemption, note=_("Voucher expired unused"))
     return 1
+
+
+@transaction.atomic
+def rewards_set_active(*, reward_ids, active: bool) -> int:
+    """Put rewards on offer or take them off (the admin's bulk actions); returns how many."""
+    return Reward.objects.filter(pk__in=list(reward_ids)).update(
+        is_active=active, updated_at=timezone.now()
+    )

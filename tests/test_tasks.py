@@ -30,6 +30,7 @@ def test_every_scheduled_task_is_registered():
         "loyalty.expire_points",
         "loyalty.send_expiry_reminders",
         "loyalty.send_birthday_rewards",
+        "loyalty.prune_idempotency_keys",
         "loyalty.recalculate_tiers",
         "rewards.expire_vouchers",
         "rewards.remind_expiring_vouchers",

@@ -119,3 +119,15 @@ def idempotent(handler):
         return response
 
     return wrapper
+
+
+# How long a stored answer is replayed for the same Idempotency-Key; the README tells tills.
+KEPT_FOR = datetime.timedelta(days=7)
+
+
+def idempotent_requests_prune(*, now: datetime.datetime | None = None) -> int:
+    """Forget stored answers older than KEPT_FOR (a retry that late is a new request; purchases
+    and returns stay idempotent on their receipt ids anyway). Returns how many were removed."""
+    cutoff = (now or timezone.now()) - KEPT_FOR
+    removed, _by_model = IdempotentRequest.objects.filter(created_at__lt=cutoff).delete()
+    return removed

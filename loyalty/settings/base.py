@@ -273,6 +273,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "loyalty.recalculate_tiers",
         "schedule": crontab(hour=2, minute=30),
     },
+    "prune-idempotency-keys": {
+        "task": "loyalty.prune_idempotency_keys",
+        "schedule": crontab(hour=3, minute=30),
+    },
     "expire-vouchers": {
         "task": "rewards.expire_vouchers",
         "schedule": crontab(minute=15),

@@ -6,7 +6,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from loyalty.api.idempotency import idempotent_requests_prune
 from loyalty.models import IdempotentRequest, OutboxEmail, Purchase
+from loyalty.tasks import prune_idempotency_keys
 from rewards.models import Redemption, RedemptionStatus
 from tests.api.conftest import KeyClient, purchase_body, url
 from tests.loyalty.points import state
@@ -179,3 +181,23 @@ def test_a_malformed_key_is_invalid(key, own_key, customer, earning):
     assert response.json()["code"] == "invalid"
     assert "Idempotency-Key" in response.json()["fields"]
     assert Purchase.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_stored_answers_are_forgotten_after_a_week(own_key):
+    api_key, _raw = own_key
+    now = timezone.now()
+    old = IdempotentRequest.objects.create(
+        api_key=api_key, key="old", fingerprint="f", status_code=201
+    )
+    fresh = IdempotentRequest.objects.create(
+        api_key=api_key, key="fresh", fingerprint="f", status_code=201
+    )
+    IdempotentRequest.objects.filter(pk=old.pk).update(created_at=now - datetime.timedelta(days=8))
+    IdempotentRequest.objects.filter(pk=fresh.pk).update(
+        created_at=now - datetime.timedelta(days=6)
+    )
+
+    assert idempotent_requests_prune(now=now) == 1
+    assert list(IdempotentRequest.objects.values_list("key", flat=True)) == ["fresh"]
+    assert prune_idempotency_keys.apply().get() == 0
