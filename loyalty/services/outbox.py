@@ -2,16 +2,19 @@
 
 import datetime
 import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
 from email.mime.image import MIMEImage
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.template import Context
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 
-from ..models import OutboxEmail, OutboxStatus
+from ..models import OutboxEmail, OutboxStatus, ProgramSettings
 from .program import program_settings_get
 
 logger = logging.getLogger(__name__)
@@ -22,6 +25,17 @@ MAX_ATTEMPTS = 6
 def _render_plain(template_name: str, context: dict) -> str:
     """Render a plain-text template: no HTML escaping, so "O'Brien & Co" stays as written."""
     return get_template(template_name).template.render(Context(context, autoescape=False))
+
+
+def _render(*, template: str, context: dict, program: ProgramSettings) -> tuple[str, str, str]:
+    """Subject, text and HTML of templates/emails/<template>{_subject.txt,.txt,.html}."""
+    context = {"program": program, "base_url": settings.LOYALTY_BASE_URL.rstrip("/"), **context}
+    subject = " ".join(_render_plain(f"emails/{template}_subject.txt", context).split())
+    return (
+        subject[:255],
+        _render_plain(f"emails/{template}.txt", context),
+        render_to_string(f"emails/{template}.html", context),
+    )
 
 
 def email_queue(
@@ -43,24 +57,125 @@ def email_queue(
     existing = OutboxEmail.objects.filter(key=key).first()
     if existing is not None:
         return existing
-    program = program_settings_get()
-    context = {"program": program, "base_url": settings.LOYALTY_BASE_URL.rstrip("/"), **context}
-    subject = " ".join(_render_plain(f"emails/{template}_subject.txt", context).split())
+    subject, body_text, body_html = _render(
+        template=template, context=context, program=program_settings_get()
+    )
     try:
         with transaction.atomic():
             return OutboxEmail.objects.create(
                 key=key,
                 member=member,
                 to_email=to,
-                subject=subject[:255],
-                body_text=_render_plain(f"emails/{template}.txt", context),
-                body_html=render_to_string(f"emails/{template}.html", context),
+                subject=subject,
+                body_text=body_text,
+                body_html=body_html,
                 qr_data=qr_data,
                 headers=headers or {},
                 send_after=send_after or timezone.now(),
             )
     except IntegrityError:
         return OutboxEmail.objects.get(key=key)
+
+
+@dataclass(frozen=True)
+class EmailToQueue:
+    """One email for `emails_queue_bulk`; the fields mean what `email_queue`'s arguments do."""
+
+    key: str
+    to: str
+    template: str
+    context: dict
+    member: Any = None
+    qr_data: str = ""
+    headers: dict | None = None
+    send_after: datetime.datetime | None = None
+
+
+def outbox_keys_taken(keys: Iterable[str]) -> set[str]:
+    """Which of `keys` are in the outbox already (to skip rendering what would not be written)."""
+    keys = list(keys)
+    batch = connection.features.max_query_params or max(len(keys), 1)  # SQLite: 999 a query
+    taken = set()
+    for start in range(0, len(keys), batch):
+        taken.update(
+            OutboxEmail.objects.filter(key__in=keys[start : start + batch]).values_list(
+                "key", flat=True
+            )
+        )
+    return taken
+
+
+def emails_queue_bulk(
+    emails: Iterable[EmailToQueue], *, program: ProgramSettings | None = None
+) -> set[str]:
+    """Queue many emails at once, rendered as `email_queue` renders them; returns the keys of
+    those actually written.
+
+    Idempotent on `key` like `email_queue`: a key already in the outbox, or written by another
+    worker at the same moment, is skipped and not returned, so `len()` of the result counts
+    exactly the new messages. Within `emails`, the first email of a key wins. Pass `program`
+    to read the program settings once for many calls.
+    """
+    program = program or program_settings_get()
+    queued_at = timezone.now()
+    rows, seen = [], set()
+    for email in emails:
+        if email.key in seen:
+            continue
+        seen.add(email.key)
+        subject, body_text, body_html = _render(
+            template=email.template, context=email.context, program=program
+        )
+        rows.append(
+            OutboxEmail(
+                key=email.key,
+                member=email.member,
+                to_email=email.to,
+                subject=subject,
+                body_text=body_text,
+                body_html=body_html,
+                qr_data=email.qr_data,
+                headers=email.headers or {},
+                send_after=email.send_after or queued_at,
+            )
+        )
+    if not rows:
+        return set()
+    # Two workers writing overlapping keys then take the key locks in the same order: no deadlock.
+    rows.sort(key=lambda row: row.key)
+    return _insert_new(rows)
+
+
+def _insert_new(rows: list[OutboxEmail]) -> set[str]:
+    """INSERT ... ON CONFLICT (key) DO NOTHING RETURNING key: the keys this statement wrote.
+
+    `bulk_create(ignore_conflicts=True)` cannot tell which rows went in; RETURNING can, and
+    stays exact when two workers insert the same keys at once (the second waits for the first
+    and skips its rows). Both PostgreSQL and SQLite (3.35+) speak this SQL.
+    """
+    meta = OutboxEmail._meta
+    fields = [field for field in meta.concrete_fields if not field.primary_key]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    key = quote(meta.get_field("key").column)
+    # Only names from the model's own metadata go into the SQL; every value is a parameter.
+    sql_head = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES "  # noqa: S608  # nosec B608
+    sql_tail = f" ON CONFLICT ({key}) DO NOTHING RETURNING {key}"
+    placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    batch = connection.ops.bulk_batch_size(fields, rows)
+    written = set()
+    with transaction.atomic(), connection.cursor() as cursor:
+        for start in range(0, len(rows), batch):
+            chunk = rows[start : start + batch]
+            params = [
+                # What Model.save() would send: auto_now_add, then the field's database value.
+                field.get_db_prep_save(field.pre_save(row, True), connection)
+                for row in chunk
+                for field in fields
+            ]
+            cursor.execute(sql_head + ", ".join([placeholders] * len(chunk)) + sql_tail, params)
+            written.update(row_key for (row_key,) in cursor.fetchall())
+    return written
 
 
 def _message(email: OutboxEmail) -> EmailMultiAlternatives:

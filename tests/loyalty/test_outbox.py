@@ -3,15 +3,24 @@ import datetime
 import pytest
 import time_machine
 from django.core import mail
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from loyalty.models import OutboxEmail, OutboxStatus
-from loyalty.services.outbox import MAX_ATTEMPTS, outbox_send_due
+from loyalty.services.outbox import (
+    MAX_ATTEMPTS,
+    EmailToQueue,
+    email_queue,
+    emails_queue_bulk,
+    outbox_send_due,
+)
 from loyalty.tasks import send_pending_emails
 from rewards.codes import voucher_code_format
-from rewards.models import RedemptionChannel
+from rewards.models import RedemptionChannel, Reward
 from rewards.services import reward_redeem, vouchers_remind_expiring
+from tests.concurrency import run_together
+from tests.factories import create_customer
 from tests.rewards.catalogue import give_points, make_reward
 
 
@@ -129,3 +138,72 @@ def test_plain_text_and_subject_are_not_html_escaped(customer):
     assert email.subject == "Your voucher: Tea & cake"
     assert "Hello Siobhán O'Brien & Co," in email.body_text
     assert "O&#x27;Brien &amp; Co" in email.body_html
+
+
+def _reminder(key: str, member, *, points: int = 60) -> dict:
+    return {
+        "key": key,
+        "to": member.user.email,
+        "template": "expiry_reminder",
+        "member": member,
+        "context": {
+            "member": member,
+            "points": points,
+            "last_day": datetime.date(2026, 2, 28),
+            "balance": 1200,
+            "rewards": [Reward(name="Tea & cake", points_cost=40)],
+            "unsubscribe_url": "http://127.0.0.1:8000/unsubscribe/token/",
+        },
+        "headers": {"List-Unsubscribe": "<http://127.0.0.1:8000/unsubscribe/token/>"},
+    }
+
+
+@pytest.mark.django_db
+def test_bulk_queueing_writes_what_email_queue_writes(customer):
+    with time_machine.travel(timezone.now(), tick=False):
+        email_queue(**_reminder("one", customer))
+        assert emails_queue_bulk([EmailToQueue(**_reminder("bulk", customer))]) == {"bulk"}
+
+    one, bulk = (OutboxEmail.objects.filter(key=key).values().get() for key in ("one", "bulk"))
+    assert {**one, "id": None, "key": None} == {**bulk, "id": None, "key": None}
+    assert one["subject"] == "60 of your points expire after 28 February"
+    assert "- Tea & cake: 40 points" in one["body_text"]
+    assert "Tea &amp; cake" in one["body_html"]
+
+
+@pytest.mark.django_db
+def test_bulk_queueing_skips_keys_already_queued_and_returns_only_the_new_ones(
+    customer, other_customer
+):
+    email_queue(**_reminder("first", customer, points=10))
+
+    written = emails_queue_bulk(
+        [
+            EmailToQueue(**_reminder("first", customer, points=20)),
+            EmailToQueue(**_reminder("second", other_customer, points=30)),
+            EmailToQueue(**_reminder("second", other_customer, points=40)),
+        ]
+    )
+
+    assert written == {"second"}
+    assert emails_queue_bulk([EmailToQueue(**_reminder("second", other_customer))]) == set()
+    subjects = dict(OutboxEmail.objects.values_list("key", "subject"))
+    assert subjects == {
+        "first": "10 of your points expire after 28 February",
+        "second": "30 of your points expire after 28 February",
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent writers need PostgreSQL")
+def test_workers_bulk_queueing_the_same_keys_at_once_write_and_count_each_once():
+    members = [create_customer() for _ in range(6)]
+    emails = [EmailToQueue(**_reminder(f"race:{member.pk}", member)) for member in members]
+
+    results = run_together(4, lambda _index: emails_queue_bulk(emails))
+
+    assert all(isinstance(result, set) for result in results), results
+    assert sorted(key for result in results for key in result) == sorted(
+        email.key for email in emails
+    )
+    assert OutboxEmail.objects.count() == 6

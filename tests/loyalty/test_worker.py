@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core import mail
+from django.db import connection
 from django.urls import reverse
 
 from loyalty.models import EntryKind, ExpiryPolicy, OutboxEmail, PointsEntry, PointsLot, RuleKind
@@ -92,6 +93,47 @@ def test_only_what_is_left_of_each_lot_expires_one_entry_per_lot(oslo, customer,
     assert lot_remaining(customer) == [0, 0, 40]
     expired = PointsEntry.objects.filter(kind=EntryKind.EXPIRY, account__member=customer)
     assert sorted(expired.values_list("points", flat=True)) == [-15]
+
+
+@pytest.mark.django_db
+def test_expiry_runs_the_balance_down_in_expiry_order_each_entry_with_its_lot(
+    oslo, customer, store
+):
+    base_rule("1")
+    first = earn(customer, 10, "2026-01-05T10:00").lot
+    second = earn(customer, 20, "2026-01-06T10:00").lot
+    third = earn(customer, 30, "2026-01-07T10:00").lot
+    with time_machine.travel(local("2026-01-08T10:00"), tick=False):
+        purchase = buy(customer, store, "till-1", line("25"))
+    bought = PointsLot.objects.get(purchase=purchase)
+    earn(customer, 5, "2026-02-10T10:00")  # expires 2026-04-01
+    # The first-earned lot expires last: the order is by date, then by pk.
+    PointsLot.objects.filter(pk=first.pk).update(expires_at=local("2026-03-01T00:30"))
+
+    assert points_expire_due(now=local("2026-03-01T01:00")) == 4
+
+    entries = list(PointsEntry.objects.filter(kind=EntryKind.EXPIRY).order_by("pk"))
+    assert [(entry.points, entry.balance_after) for entry in entries] == [
+        (-20, 70),
+        (-30, 40),
+        (-25, 15),
+        (-10, 5),
+    ]
+    allocations = [list(entry.allocations.values_list("lot_id", "points")) for entry in entries]
+    assert allocations == [
+        [(second.pk, -20)],
+        [(third.pk, -30)],
+        [(bought.pk, -25)],
+        [(first.pk, -10)],
+    ]
+    assert [entry.purchase_id for entry in entries] == [None, None, purchase.pk, None]
+    assert {
+        (entry.note, entry.debt_change, entry.store_id, entry.actor_id, entry.idempotency_key)
+        for entry in entries
+    } == {("Points expired", 0, None, None, None)}
+    assert all(entry.created_at is not None for entry in entries)
+    assert state(customer) == (5, 0, 0, 9)
+    assert lot_remaining(customer) == [0, 0, 0, 0, 5]
 
 
 @pytest.mark.django_db
@@ -189,6 +231,71 @@ def test_one_reminder_per_expiry_date(oslo, customer):
 
     assert expiry_reminders_queue(now=local("2026-02-05T10:00")) == 1
     assert OutboxEmail.objects.get().subject == "30 of your points expire after 28 February"
+
+
+@pytest.mark.django_db
+def test_reminders_across_chunks_count_only_what_they_write(oslo, monkeypatch):
+    from loyalty.services import reminders
+
+    monkeypatch.setattr(reminders, "CHUNK_SIZE", 2)
+    members = [create_customer() for _ in range(5)]
+    for member in members:
+        earn(member, 60, "2026-01-15T10:00")
+    taken = f"expiry-reminder:{members[2].points_account.pk}:2026-03-01:7"
+    OutboxEmail.objects.create(
+        key=taken, to_email="x@example.com", subject="queued before", send_after=local("2026-02-01")
+    )
+
+    assert expiry_reminders_queue(now=local("2026-02-22T10:00")) == 4
+    assert expiry_reminders_queue(now=local("2026-02-22T10:00")) == 0
+
+    assert OutboxEmail.objects.count() == 5
+    assert OutboxEmail.objects.get(key=taken).subject == "queued before"
+    assert set(OutboxEmail.objects.values_list("member", flat=True)) == {
+        None,
+        *(member.pk for member in members if member != members[2]),
+    }
+
+
+@pytest.mark.django_db
+def test_reminder_queries_do_not_grow_with_the_members_due(oslo):
+    from django.test.utils import CaptureQueriesContext
+
+    make_reward("coffee", points_cost=40)
+
+    def queue_all() -> tuple[int, int]:
+        OutboxEmail.objects.all().delete()
+        with CaptureQueriesContext(connection) as queries:
+            queued = expiry_reminders_queue(now=local("2026-02-22T10:00"))
+        return queued, len(queries)
+
+    for _ in range(2):
+        earn(create_customer(), 60, "2026-01-15T10:00")
+    queued_for_two, queries_for_two = queue_all()
+    for _ in range(6):
+        earn(create_customer(), 60, "2026-01-15T10:00")
+    queued_for_eight, queries_for_eight = queue_all()
+
+    assert (queued_for_two, queued_for_eight) == (2, 8)
+    assert queries_for_eight == queries_for_two
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent writers need PostgreSQL")
+def test_workers_queueing_reminders_at_once_count_each_email_once():
+    from django.utils import timezone
+
+    from tests.concurrency import run_together
+
+    now = timezone.now()
+    for _ in range(5):
+        lot = points_credit(account=create_customer().points_account, points=40).lot
+        PointsLot.objects.filter(pk=lot.pk).update(expires_at=now + datetime.timedelta(days=5))
+
+    results = run_together(4, lambda _index: expiry_reminders_queue(now=now))
+
+    assert sum(results) == 5, results
+    assert OutboxEmail.objects.count() == 5
 
 
 # --- unsubscribe --------------------------------------------------------------------------
