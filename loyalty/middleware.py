@@ -1,4 +1,5 @@
-"""Turn a lost database connection into a clear "try again" answer instead of a 500 page."""
+"""Request-wide middleware: a lost database connection becomes a clear "try again" answer
+instead of a 500 page; the program settings row is read once per request."""
 
 import logging
 
@@ -7,7 +8,20 @@ from django.http import HttpResponse, JsonResponse
 from django.template import Context
 from django.template.loader import get_template
 
+from .services.program import program_settings_once
+
 logger = logging.getLogger(__name__)
+
+
+class ProgramSettingsOncePerRequestMiddleware:
+    """The view, its helpers and the template context share one read of the settings row."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with program_settings_once():
+            return self.get_response(request)
 
 
 class DatabaseUnavailableMiddleware:

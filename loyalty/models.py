@@ -8,6 +8,7 @@ first and a reversal can put points back where they came from. For every account
 Pending lots (still on hold) are counted in `pending` and have no entry until they are released.
 """
 
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -21,6 +22,10 @@ class ExpiryPolicy(models.TextChoices):
     NEVER = "never", _("Points never expire")
     DAYS = "days", _("N days after earning")
     END_OF_MONTH = "end_of_month", _("End of the month, N months after earning")
+
+
+def rules_version_default() -> str:
+    return uuid.uuid4().hex
 
 
 class ProgramSettings(models.Model):
@@ -110,6 +115,13 @@ class ProgramSettings(models.Model):
     nps_period_days = models.PositiveIntegerField(_("survey period (days)"), default=90)
     inactivity_reminder_days = models.PositiveIntegerField(
         _("inactivity reminder (days before)"), default=30
+    )
+    rules_version = models.CharField(
+        _("rules version"),
+        max_length=32,
+        default=rules_version_default,
+        editable=False,
+        help_text=_("Changes with every change of an earning rule, tier or challenge."),
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

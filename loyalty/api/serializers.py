@@ -300,8 +300,16 @@ class PurchaseSerializer(serializers.ModelSerializer):
         ]
 
     def _lot_available_at(self, purchase: Purchase) -> datetime.datetime | None:
-        lot = purchase.lots.filter(kind="purchase").order_by("pk").first()
-        return lot.available_at if lot is not None else None
+        """The purchase lot's `available_at`; two fields need it, so it is read once."""
+        known = self.__dict__.setdefault("_available_at", {})
+        if purchase.pk not in known:
+            known[purchase.pk] = (
+                purchase.lots.filter(kind="purchase")
+                .order_by("pk")
+                .values_list("available_at", flat=True)
+                .first()
+            )
+        return known[purchase.pk]
 
     @extend_schema_field(serializers.DateTimeField(allow_null=True))
     def get_points_available_at(self, purchase: Purchase) -> str | None:

@@ -7,6 +7,7 @@ and redemption is the key's, and a key reaches only its own store's purchases an
 
 import datetime
 
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
@@ -22,7 +23,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from loyalty.exceptions import InvalidReturn
-from loyalty.models import ApiKey, Purchase, PurchaseReturn
+from loyalty.models import ApiKey, Purchase, PurchaseLine, PurchaseReturn
 from loyalty.selectors import entry_list, expiring_points, points_cash_value
 from loyalty.services import (
     BasketLine,
@@ -182,6 +183,13 @@ def _member_summary(member: Member, *, with_email: bool = False) -> dict:
     if with_email:
         data["email"] = member.user.email
     return data
+
+
+def _lines_prefetch(purchase: Purchase) -> None:
+    """The purchase's lines with their categories in one query, for the serializer."""
+    prefetch_related_objects(
+        [purchase], Prefetch("lines", queryset=PurchaseLine.objects.select_related("category"))
+    )
 
 
 def _basket(lines: list[dict]) -> list[BasketLine]:
@@ -357,6 +365,7 @@ class PurchaseCreateView(StoreView):
             currency=data["currency"],
             total=data["total"],
         )
+        _lines_prefetch(recorded.purchase)
         return Response(
             s.PurchaseSerializer(recorded.purchase).data,
             status=status.HTTP_201_CREATED if recorded.created else status.HTTP_200_OK,

@@ -14,9 +14,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..exceptions import LoyaltyError
-from ..models import Challenge, ChallengeCard, ChallengeStamp, EntryKind, PointsAccount, Purchase
+from ..models import (
+    Challenge,
+    ChallengeCard,
+    ChallengeStamp,
+    EntryKind,
+    PointsAccount,
+    ProgramSettings,
+    Purchase,
+    PurchaseLine,
+)
 from .ledger import credit_locked
 from .program import lot_expires_at, program_settings_get
+from .rulebook import rulebook
 
 
 def challenges_active(*, at: datetime.datetime):
@@ -29,12 +39,14 @@ def challenges_active(*, at: datetime.datetime):
     )
 
 
-def _qualifies(challenge: Challenge, purchase: Purchase) -> bool:
-    """Whether what the member kept of `purchase` meets the challenge's conditions."""
+def _qualifies(challenge: Challenge, purchase: Purchase, lines=None) -> bool:
+    """Whether what the member kept of `purchase` meets the challenge's conditions. `lines`
+    are the purchase's lines when the caller has them already."""
     store_ids = {store.pk for store in challenge.stores.all()}
     if store_ids and purchase.store_id not in store_ids:
         return False
-    kept = [line for line in purchase.lines.all() if line.returned_quantity < line.quantity]
+    lines = purchase.lines.all() if lines is None else lines
+    kept = [line for line in lines if line.returned_quantity < line.quantity]
     if not kept:
         return False
     kept_total = sum(
@@ -66,15 +78,21 @@ def _open_card(challenge: Challenge, account: PointsAccount) -> ChallengeCard | 
     return None
 
 
-def challenge_stamp_purchase(*, purchase: Purchase) -> list[ChallengeCard]:
-    """Stamp every active challenge the purchase qualifies for; pay out completed cards.
+def challenge_stamp_purchase(
+    *,
+    purchase: Purchase,
+    account: PointsAccount,
+    lines: list[PurchaseLine],
+    program: ProgramSettings | None = None,
+) -> list[ChallengeCard]:
+    """Stamp every active challenge the purchase (with its `lines`) qualifies for; pay out
+    completed cards.
 
-    The caller holds the member's account lock. Returns the cards this purchase completed.
+    The caller holds the member's `account` locked. Returns the cards this purchase completed.
     """
-    account = PointsAccount.objects.get(member_id=purchase.member_id)
     completed = []
-    for challenge in challenges_active(at=purchase.occurred_at):
-        if not _qualifies(challenge, purchase):
+    for challenge in rulebook(program=program).challenges_running(purchase.occurred_at):
+        if not _qualifies(challenge, purchase, lines):
             continue
         card = _open_card(challenge, account)
         if card is None:
@@ -83,21 +101,27 @@ def challenge_stamp_purchase(*, purchase: Purchase) -> list[ChallengeCard]:
         card.stamps += 1
         if card.stamps >= challenge.purchases_needed:
             card.completed_at = timezone.now()
-            _pay_out(card, purchase=purchase)
+            _pay_out(card, purchase=purchase, account=account)
             completed.append(card)
         card.save()
     return completed
 
 
-def _pay_out(card: ChallengeCard, *, purchase: Purchase) -> None:
+def _pay_out(card: ChallengeCard, *, purchase: Purchase, account: PointsAccount) -> None:
     challenge = card.challenge
     now = timezone.now()
     program = program_settings_get()
     note = _("Challenge completed: %(name)s") % {"name": challenge.name}
-    points = challenge.reward_points or (challenge.reward.points_cost if challenge.reward_id else 0)
+    prize = None
+    if challenge.reward_id and not challenge.reward_points:
+        from rewards.models import Reward
+
+        # Read fresh: the challenge is the rule book's shared copy, the reward's cost may change.
+        prize = Reward.objects.get(pk=challenge.reward_id)
+    points = challenge.reward_points or (prize.points_cost if prize is not None else 0)
     hold = purchase.occurred_at + datetime.timedelta(days=program.pending_days)
     credit = credit_locked(
-        PointsAccount.objects.get(member_id=purchase.member_id),
+        account,
         points=points,
         kind=EntryKind.BONUS,
         earned_at=now,
@@ -109,7 +133,7 @@ def _pay_out(card: ChallengeCard, *, purchase: Purchase) -> None:
         idempotency_key=f"challenge:{card.challenge_id}:{card.account_id}:{card.round}",
     )
     card.prize_lot = credit.lot
-    if challenge.reward_points or not challenge.reward_id:
+    if prize is None:
         return
     from rewards.models import RedemptionChannel
     from rewards.services import reward_redeem
@@ -118,7 +142,7 @@ def _pay_out(card: ChallengeCard, *, purchase: Purchase) -> None:
         with transaction.atomic():
             card.prize_redemption = reward_redeem(
                 member=purchase.member,
-                reward=challenge.reward,
+                reward=prize,
                 channel=RedemptionChannel.ONLINE,
                 idempotency_key=f"challenge-voucher:{card.challenge_id}:{card.account_id}:{card.round}",
             )
@@ -150,14 +174,18 @@ def challenge_unstamp_returned(*, purchase: Purchase) -> int:
 def challenge_cards_for_member(*, member, at: datetime.datetime | None = None) -> list[dict]:
     """What /me/ shows: each active challenge with the member's current stamps."""
     at = at or timezone.now()
-    account = PointsAccount.objects.get(member=member)
+    running = rulebook().challenges_running(at)
+    if not running:
+        return []
+    latest: dict[int, ChallengeCard] = {}
+    # Every card of these challenges in one query, the latest round of each kept.
+    for card in ChallengeCard.objects.filter(
+        challenge__in=running, account__member=member
+    ).order_by("-round"):
+        latest.setdefault(card.challenge_id, card)
     cards = []
-    for challenge in challenges_active(at=at):
-        card = (
-            ChallengeCard.objects.filter(challenge=challenge, account=account)
-            .order_by("-round")
-            .first()
-        )
+    for challenge in running:
+        card = latest.get(challenge.pk)
         done = card is not None and card.completed_at is not None and not challenge.repeatable
         if done:
             stamps = challenge.purchases_needed

@@ -21,13 +21,22 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal, InvalidOperation
 
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..exceptions import InvalidPurchase
-from ..models import EarningRule, ProductCategory, Purchase, RuleKind, Store, Tier
+from ..models import (
+    EarningRule,
+    ProductCategory,
+    ProgramSettings,
+    Purchase,
+    RuleKind,
+    Store,
+    Tier,
+)
 from .program import program_timezone
+from .rulebook import rulebook
 
 
 @dataclass(frozen=True)
@@ -98,20 +107,14 @@ def applicable_rules(
     at: datetime.datetime,
     kinds: list[str] | None = None,
     tier: Tier | None = None,
+    program: ProgramSettings | None = None,
 ) -> list[EarningRule]:
     """The rules that apply at `store` at `at` for a member in `tier` (None: no tier, so rules
-    limited to tiers are left out)."""
-    rules = (
-        EarningRule.objects.filter(is_active=True)
-        .filter(Q(starts_at__isnull=True) | Q(starts_at__lte=at))
-        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=at))
-        .prefetch_related("categories", "stores", "tiers")
-        .order_by("pk")
-    )
-    if kinds is not None:
-        rules = rules.filter(kind__in=kinds)
+    limited to tiers are left out), by pk. `program` saves reading the settings row."""
     result = []
-    for rule in rules:
+    for rule in rulebook(program=program).rules_in_force(at):
+        if kinds is not None and rule.kind not in kinds:
+            continue
         store_ids = {rule_store.pk for rule_store in rule.stores.all()}
         tier_ids = {rule_tier.pk for rule_tier in rule.tiers.all()}
         if rule_applies(
@@ -131,7 +134,7 @@ def bonus_rule_best(*, kind: str, tier=None, at: datetime.datetime | None = None
         for rule in applicable_rules(
             store=no_store, at=at or timezone.now(), kinds=[kind], tier=tier
         )
-        if rule.points and not rule.stores.exists()
+        if rule.points  # rules limited to stores do not apply at no store
     ]
     return max(rules, key=lambda rule: (rule.points, -rule.pk), default=None)
 
@@ -167,11 +170,12 @@ def earning_compute(
     at: datetime.datetime,
     earned_today: int = 0,
     tier: Tier | None = None,
+    program: ProgramSettings | None = None,
 ) -> Earning:
     """The points for `lines` bought at `store` at `at` by a member in `tier` (None: no tier),
     given the member already earned `earned_today` points from purchases that day. Reads rules
     only; records nothing."""
-    rules = applicable_rules(store=store, at=at, tier=tier)
+    rules = applicable_rules(store=store, at=at, tier=tier, program=program)
     by_kind: dict[str, list[EarningRule]] = {}
     for rule in rules:
         by_kind.setdefault(rule.kind, []).append(rule)

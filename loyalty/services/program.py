@@ -1,7 +1,9 @@
 """The program settings row and what follows from it: expiry dates, the program's clock."""
 
 import calendar
+import contextlib
 import datetime
+from contextvars import ContextVar
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -10,9 +12,40 @@ from django.utils import timezone
 
 from ..models import ExpiryPolicy, ProgramSettings
 
+# Within one web request (ProgramSettingsOncePerRequestMiddleware) the row is read once: a page
+# asks for it from its view, its helpers and the template context, and nothing is gained by
+# re-reading it in between. Outside a request (tasks, commands, tests) every call reads it.
+_request_memo: ContextVar[dict | None] = ContextVar("program_settings_memo", default=None)
+
+
+@contextlib.contextmanager
+def program_settings_once():
+    """Inside the block, `program_settings_get` reads the row at most once."""
+    token = _request_memo.set({})
+    try:
+        yield
+    finally:
+        _request_memo.reset(token)
+
+
+def program_settings_forget() -> None:
+    """The row was saved: the next `program_settings_get` in this block reads it again."""
+    memo = _request_memo.get()
+    if memo is not None:
+        memo.clear()
+
 
 def program_settings_get() -> ProgramSettings:
     """The settings row, created with the deployment's defaults the first time it is needed."""
+    memo = _request_memo.get()
+    if memo is None:
+        return _program_settings_read()
+    if "program" not in memo:
+        memo["program"] = _program_settings_read()
+    return memo["program"]
+
+
+def _program_settings_read() -> ProgramSettings:
     program = ProgramSettings.objects.filter(pk=1).first()
     if program is not None:
         return program

@@ -33,6 +33,7 @@ from .ledger import (
     points_credit,
 )
 from .program import lot_expires_at, program_settings_get
+from .rulebook import rulebook
 from .surveys import survey_invite_after
 from .tiers import tier_upgrade_if_reached
 
@@ -114,10 +115,7 @@ def purchase_record(
         total=total,
         program=program,
     )
-    existing = Purchase.objects.filter(store=store, external_id=external_id).first()
-    if existing is not None:
-        return RecordedPurchase(_same_purchase(existing, member=member), created=False)
-
+    # Under the member's lock, a retry of the same receipt finds the first purchase.
     account = lock_account(member.points_account.pk)
     existing = Purchase.objects.filter(store=store, external_id=external_id).first()
     if existing is not None:
@@ -128,7 +126,8 @@ def purchase_record(
         store=store,
         at=occurred_at,
         earned_today=earned_on_day(member=member, at=occurred_at),
-        tier=account.tier,
+        tier=rulebook(program=program).tier(account.tier_id),
+        program=program,
     )
     try:
         with transaction.atomic():
@@ -150,7 +149,7 @@ def purchase_record(
         # The same receipt id for another member, committed between our check and insert.
         existing = Purchase.objects.get(store=store, external_id=external_id)
         return RecordedPurchase(_same_purchase(existing, member=member), created=False)
-    PurchaseLine.objects.bulk_create(
+    purchase_lines = PurchaseLine.objects.bulk_create(
         [
             PurchaseLine(
                 purchase=purchase,
@@ -185,9 +184,11 @@ def purchase_record(
 
     referral_qualify(purchase=purchase)
     # A purchase that reaches a higher tier moves the member up at once (never down).
-    tier_upgrade_if_reached(account=account, now=timezone.now())
-    challenge_stamp_purchase(purchase=purchase)
-    survey_invite_after(purchase=purchase)
+    tier_upgrade_if_reached(account=account, now=timezone.now(), program=program)
+    challenge_stamp_purchase(
+        purchase=purchase, account=account, lines=purchase_lines, program=program
+    )
+    survey_invite_after(purchase=purchase, account=account, program=program)
     return RecordedPurchase(purchase, created=True)
 
 

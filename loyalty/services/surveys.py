@@ -10,7 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..exceptions import LoyaltyError
-from ..models import EntryKind, PointsAccount, Purchase, RuleKind, SurveyInvitation
+from ..models import (
+    EntryKind,
+    PointsAccount,
+    ProgramSettings,
+    Purchase,
+    RuleKind,
+    SurveyInvitation,
+)
 from .earning import bonus_rule_best
 from .ledger import atomic_with_retry, credit_locked, lock_accounts
 from .outbox import email_queue
@@ -40,20 +47,20 @@ def survey_find(token: str) -> SurveyInvitation | None:
     return SurveyInvitation.objects.select_related("account__member__user").filter(pk=pk).first()
 
 
-def survey_invite_after(*, purchase: Purchase) -> SurveyInvitation | None:
+def survey_invite_after(
+    *, purchase: Purchase, account: PointsAccount, program: ProgramSettings
+) -> SurveyInvitation | None:
     """Invite the member after `purchase`, at most once per the program's survey period.
 
-    Called by `purchase_record` in its transaction with the member's account locked.
+    Called by `purchase_record` in its transaction with the member's `account` locked.
     """
-    program = program_settings_get()
     if not program.nps_enabled:
         return None
-    account = PointsAccount.objects.select_related("member__user").get(member_id=purchase.member_id)
     since = timezone.now() - datetime.timedelta(days=program.nps_period_days)
     if SurveyInvitation.objects.filter(account=account, created_at__gte=since).exists():
         return None
     invitation = SurveyInvitation.objects.create(account=account, purchase=purchase)
-    member = account.member
+    member = purchase.member
     email_queue(
         key=f"survey:{invitation.pk}",
         to=member.user.email,

@@ -21,10 +21,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from ..models import OutboxEmail, PointsAccount, Purchase, PurchaseLine, Tier, TierChange
+from ..models import (
+    OutboxEmail,
+    PointsAccount,
+    ProgramSettings,
+    Purchase,
+    PurchaseLine,
+    Tier,
+    TierChange,
+)
 from .ledger import atomic_with_retry, lock_accounts
 from .outbox import email_queue
 from .program import program_settings_get, program_timezone
+from .rulebook import rulebook
 
 WARNING_DAYS = 30
 CENT = Decimal("0.01")
@@ -117,11 +126,13 @@ def _metric_between(
     )
 
 
-def tier_metric(*, account: PointsAccount, now: datetime.datetime) -> Decimal:
-    """What counts towards a tier at `now`: per `ProgramSettings.tier_basis`, the spend (each
-    purchase's total less the returned share of its lines) or the points purchases credited
-    (less what returns took back), over the 12 months before `now`."""
-    basis = program_settings_get().tier_basis
+def tier_metric(
+    *, account: PointsAccount, now: datetime.datetime, basis: str | None = None
+) -> Decimal:
+    """What counts towards a tier at `now`: per `basis` (default `ProgramSettings.tier_basis`),
+    the spend (each purchase's total less the returned share of its lines) or the points
+    purchases credited (less what returns took back), over the 12 months before `now`."""
+    basis = basis or program_settings_get().tier_basis
     return _metric_between(account, start=tier_window_start(now), end=now, basis=basis)
 
 
@@ -185,10 +196,16 @@ def _move(
 
 
 def _upgrade(
-    account: PointsAccount, *, metric: Decimal, now: datetime.datetime, basis: str, currency: str
+    account: PointsAccount,
+    *,
+    target: Tier | None,
+    metric: Decimal,
+    now: datetime.datetime,
+    basis: str,
+    currency: str,
 ) -> Tier | None:
-    """Move the locked account up to the tier `metric` reaches, if that is higher. Never down."""
-    target = tier_for_metric(metric)
+    """Move the locked account up to `target`, the tier `metric` reaches, if that is higher.
+    Never down."""
     if target is None or (account.tier is not None and target.rank <= account.tier.rank):
         return None
     reached = _reached_display(metric, basis=basis, currency=currency)
@@ -216,20 +233,29 @@ def _upgrade(
     return target
 
 
-def tier_upgrade_if_reached(*, account: PointsAccount, now: datetime.datetime) -> Tier | None:
+def tier_upgrade_if_reached(
+    *, account: PointsAccount, now: datetime.datetime, program: ProgramSettings | None = None
+) -> Tier | None:
     """Move the member up at once when their 12-month metric reaches a higher tier.
 
     The caller holds the account's lock (a purchase just recorded). Records a `TierChange` with
     the reason, restarts `tier_since` and queues the congratulation email. Never moves down.
     Returns the new tier, or None when nothing changed.
     """
-    current_rank = account.tier.rank if account.tier_id else 0
-    if not Tier.objects.filter(rank__gt=current_rank).exists():
+    program = program or program_settings_get()
+    book = rulebook(program=program)
+    current = book.tier(account.tier_id)
+    if not book.tier_above_exists(current.rank if current is not None else 0):
         return None  # no tier above: the 12-month sum is not needed
-    program = program_settings_get()
-    metric = tier_metric(account=account, now=now)
+    account.tier = current  # the same row, from the rule book: no query for it
+    metric = tier_metric(account=account, now=now, basis=program.tier_basis)
     return _upgrade(
-        account, metric=metric, now=now, basis=program.tier_basis, currency=program.currency
+        account,
+        target=book.tier_for_metric(metric),
+        metric=metric,
+        now=now,
+        basis=program.tier_basis,
+        currency=program.currency,
     )
 
 
@@ -324,7 +350,8 @@ def _review_account(*, account_id: int, now: datetime.datetime) -> str | None:
     program = program_settings_get()
     basis, currency = program.tier_basis, program.currency
     metric = _metric_between(account, start=tier_window_start(now), end=now, basis=basis)
-    if _upgrade(account, metric=metric, now=now, basis=basis, currency=currency) is not None:
+    target = tier_for_metric(metric)
+    if _upgrade(account, target=target, metric=metric, now=now, basis=basis, currency=currency):
         return "upgrade"
     tier = account.tier
     if tier is None or account.tier_since is None:
@@ -410,13 +437,13 @@ def tier_progress_get(
     *, account: PointsAccount, now: datetime.datetime | None = None
 ) -> TierProgress | None:
     """The member's tier and how far they are from the next one; None when there are no tiers."""
-    tiers = list(Tier.objects.order_by("rank"))
+    program = program_settings_get()
+    tiers = rulebook(program=program).tiers
     if not tiers:
         return None
     now = now or timezone.now()
-    program = program_settings_get()
     basis, currency = program.tier_basis, program.currency
-    metric = tier_metric(account=account, now=now)
+    metric = tier_metric(account=account, now=now, basis=basis)
     current = next((tier for tier in tiers if tier.pk == account.tier_id), None)
     current_rank = current.rank if current is not None else 0
     next_tier = next((tier for tier in tiers if tier.rank > current_rank), None)

@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "loyalty.middleware.ProgramSettingsOncePerRequestMiddleware",
     "loyalty.middleware.DatabaseUnavailableMiddleware",
 ]
 

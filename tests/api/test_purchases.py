@@ -403,3 +403,52 @@ def test_nothing_left_to_return(till, customer, recorded):
     assert state(customer) == (0, 0, 0, 2)
     assert PointsEntry.objects.filter(kind=EntryKind.RETURN).count() == 1
     assert PointsAccount.objects.get(member=customer).lifetime_earned == 0
+
+
+# --- cost -------------------------------------------------------------------------------------
+
+
+def _queries_of_purchase(till, customer, external_id: str, lines: int) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    body = purchase_body(
+        customer,
+        external_id,
+        total=f"{lines * 2}.00",
+        lines=[
+            {"sku": f"S{n}", "category": "coffee", "quantity": 1, "amount": "2.00"}
+            for n in range(lines)
+        ],
+    )
+    with CaptureQueriesContext(connection) as captured:
+        response = till.post(url("purchase-create"), body, format="json")
+    assert response.status_code == 201
+    return len(captured)
+
+
+def test_a_purchase_costs_the_same_queries_whatever_its_lines_and_rules(
+    till, customer, earning, store
+):
+    from loyalty.models import Challenge, Tier
+
+    rule(RuleKind.PROMOTION, "Double week", multiplier=Decimal("2"))
+    rule(RuleKind.THRESHOLD_BONUS, "Spend 5", threshold_amount=Decimal("5"), points=5)
+    Tier.objects.create(name="Silver", rank=1, threshold=Decimal("10000"))
+    Challenge.objects.create(
+        name="Coffee club",
+        starts_at=timezone.now() - datetime.timedelta(days=30),
+        purchases_needed=50,
+        reward_points=100,
+    )
+    _queries_of_purchase(till, customer, "warm-up", 1)  # the card, the rule book
+
+    with_two = _queries_of_purchase(till, customer, "two-lines", 2)
+    with_twelve = _queries_of_purchase(till, customer, "twelve-lines", 12)
+
+    assert with_two == with_twelve
+    # Key, categories, member, settings, lock, receipt check, the day's points, purchase (in a
+    # savepoint), lines, account, entry, lot, referral, tier metric, challenge card, stamp and
+    # card, then the lines and the lot for the answer: 19, plus 4 savepoint statements (the
+    # outer one stands for BEGIN/COMMIT outside the test's own transaction).
+    assert with_two == 23

@@ -325,7 +325,8 @@ def test_the_nightly_run_moves_up_members_a_lowered_threshold_now_covers(
     time_machine.move_to(NOW, tick=False)
     buy(customer, store, "r1", line("450.00"))
     buy(other_customer, store, "r2", line("50.00"))
-    Tier.objects.filter(pk=silver.pk).update(threshold=Decimal("400.00"))
+    silver.threshold = Decimal("400.00")
+    silver.save()
 
     first = _nightly(time_machine, datetime.datetime(2026, 6, 16, 2, 30, tzinfo=UTC))
     second = tiers_recalculate(batch_size=1)
@@ -387,7 +388,9 @@ def test_the_tier_multiplier_adds_to_the_base_points_per_line_with_a_breakdown_i
 @pytest.mark.django_db
 def test_a_tier_limited_promotion_applies_only_to_members_in_that_tier(store):
     silver, gold = _tiers()
-    Tier.objects.filter(pk__in=[silver.pk, gold.pk]).update(earn_multiplier=Decimal("1"))
+    for tier in (silver, gold):
+        tier.earn_multiplier = Decimal("1")
+        tier.save()
     base_rule("1")
     promotion = rule(RuleKind.PROMOTION, "Gold double points", multiplier=Decimal("2"))
     promotion.tiers.set([gold])
