@@ -97,13 +97,20 @@ class PointsSummary:
     debt: int
     pending_lots: list[PointsLot]
     expiring: list[ExpiringDay]
+    # The days after the first `EXPIRY_DAYS_LISTED`, as one: their points, the last of them.
+    expiring_later: ExpiringDay | None = None
+
+
+# A phone screen lists the next few expiry days; the rest of the window is summed up in one line.
+EXPIRY_DAYS_LISTED = 5
 
 
 def points_summary_get(
     *, account: PointsAccount, within_days: int = 90, now: datetime.datetime | None = None
 ) -> PointsSummary:
     """What the member's dashboard shows: balance and its cash value, pending lots, debt, and
-    every day in the next `within_days` days on which points expire, with how many."""
+    the days in the next `within_days` days on which points expire, with how many: the first
+    `EXPIRY_DAYS_LISTED` one by one, the others added up."""
     zone = program_timezone()
     by_day: dict[datetime.date, int] = {}
     for amount in expiring_points(account=account, within_days=within_days, now=now):
@@ -111,6 +118,11 @@ def points_summary_get(
         last_moment = amount.expires_at - datetime.timedelta(microseconds=1)
         last_day = timezone.localtime(last_moment, zone).date()
         by_day[last_day] = by_day.get(last_day, 0) + amount.points
+    expiring = [ExpiringDay(last_day=day, points=points) for day, points in by_day.items()]
+    rest = expiring[EXPIRY_DAYS_LISTED:]
+    later = None
+    if rest:
+        later = ExpiringDay(last_day=rest[-1].last_day, points=sum(day.points for day in rest))
     return PointsSummary(
         balance=account.balance,
         cash_value=points_cash_value(account.balance),
@@ -118,5 +130,6 @@ def points_summary_get(
         pending=account.pending,
         debt=account.debt,
         pending_lots=list(lot_list_pending_with_purchases(account=account)),
-        expiring=[ExpiringDay(last_day=day, points=points) for day, points in by_day.items()],
+        expiring=expiring[:EXPIRY_DAYS_LISTED],
+        expiring_later=later,
     )

@@ -43,4 +43,7 @@ def member_for_user(user) -> Member | None:
     """The signed-in user's member profile; None for visitors and work accounts."""
     if not user.is_authenticated:
         return None
-    return Member.objects.select_related("user", "points_account__tier").filter(user=user).first()
+    member = Member.objects.select_related("points_account__tier").filter(user=user).first()
+    if member is not None:
+        user.member = member  # the page's `user.member` (the menu) needs no query of its own
+    return member

@@ -140,6 +140,38 @@ def test_dashboard_lists_every_expiry_day_in_the_next_90_days_and_none_later(
 
 
 @pytest.mark.django_db
+def test_dashboard_lists_five_expiry_days_and_adds_up_the_later_ones(
+    client, customer, store, time_machine
+):
+    # Given lots expiring on seven days within 90 days, and one after them.
+    time_machine.move_to(datetime.datetime(2026, 1, 10, 12, 0, tzinfo=UTC), tick=False)
+    _base_rule()
+    for number, days in enumerate([10, 20, 30, 40, 50, 60, 70, 100], start=1):
+        _program(expiry_policy=ExpiryPolicy.DAYS, expiry_days=days)
+        _buy(customer, store, f"r{number}", str(number))
+    client.force_login(customer.user)
+
+    response = client.get(reverse("members:dashboard"))
+
+    expiring = _section(response.content.decode(), "expiring")
+    items = re.findall(
+        r'points-list__points">([^<]*)</span>\s*<span>use by the end of '
+        r'<time datetime="([\d-]+)">',
+        expiring,
+    )
+    assert items == [
+        ("1 point", "2026-01-20"),
+        ("2 points", "2026-01-30"),
+        ("3 points", "2026-02-09"),
+        ("4 points", "2026-02-19"),
+        ("5 points", "2026-03-01"),
+    ]
+    later = _section(expiring, "expiring-later")
+    assert "13 more points" in later  # 6 + 7; the lot expiring in 100 days is not counted
+    assert '<time datetime="2026-03-21">March 21, 2026</time>' in later
+
+
+@pytest.mark.django_db
 def test_dashboard_says_so_when_no_points_expire_soon(client, customer, store):
     _base_rule()
     _buy(customer, store, "r1", "10")  # the default policy: points never expire
