@@ -1,7 +1,8 @@
 """A fast, ledger-consistent data generator: COPY through psycopg, a chunk of members at a time.
 
 Every member gets a user, a member profile with a Luhn-valid card number, a points account,
-`lots` purchases each crediting one lot (one PURCHASE entry per lot), and `entries - lots`
+`lots` purchases (one line each) each crediting one lot (one PURCHASE entry per lot), and
+`entries - lots`
 more entries: pairs of a SPEND from a lot and its SPEND_REVERSAL putting the points back
 (with their lot allocations), plus one final 1-point SPEND when the difference is odd. So for
 every account, balance == sum(entries) == sum(remaining of available lots), which
@@ -11,6 +12,9 @@ Lots are earned over the last year and expire at the midnight ending the 365th d
 earning (the "N days" policy). Each member's first lot expires within the next 30 days, so
 every generated member is in the expiry-reminder window at `now`; every lot is due at
 `now + 400 days`.
+
+`history()` adds older purchases (10k a day over two years at full size) for reports and tier
+sums to run on real volumes.
 """
 
 import datetime
@@ -105,6 +109,18 @@ LOT_COLUMNS = [
     "expires_at",
 ]
 ALLOCATION_COLUMNS = ["entry_id", "lot_id", "points"]
+LINE_COLUMNS = [
+    "purchase_id",
+    "position",
+    "sku",
+    "description",
+    "category_id",
+    "quantity",
+    "amount",
+    "points",
+    "eligible",
+    "returned_quantity",
+]
 
 
 @dataclass
@@ -115,6 +131,7 @@ class Generated:
     lots: int = 0
     entries: int = 0
     account_ids: list[int] = field(default_factory=list)
+    member_ids: list[int] = field(default_factory=list)
     user_ids: list[int] = field(default_factory=list)
     card_numbers: list[str] = field(default_factory=list)
 
@@ -226,7 +243,9 @@ def _generate_chunk(
     next_entry = _reserve_ids(cursor, "loyalty_pointsentry", entry_count)
     next_lot = _reserve_ids(cursor, "loyalty_pointslot", lot_count)
 
-    users, member_rows, accounts, purchases, entries, lots, allocations = ([] for _ in range(7))
+    users, member_rows, accounts, purchases, lines, entries, lots, allocations = (
+        [] for _ in range(8)
+    )
     joined = now - datetime.timedelta(days=HISTORY_DAYS + 1)
     for index in range(count):
         user_id, member_id, account_id = (
@@ -257,6 +276,7 @@ def _generate_chunk(
                 (purchase_id, member_id, store_id, f"{result.prefix}-{purchase_id}", earned_at,
                  earned_at, Decimal(points), "USD", points, 0, 0, "[]", 0)
             )  # fmt: skip
+            lines.append((purchase_id, 1, "", "", None, 1, Decimal(points), points, True, 0))
             member_lots.append([next_lot, None, points, points, earned_at, purchase_id])
             next_lot += 1
             timeline.append((earned_at, 0, PURCHASE, points, purchase_id, lot_index))
@@ -305,6 +325,7 @@ def _generate_chunk(
         lifetime = sum(lot[2] for lot in member_lots)
         accounts.append((account_id, member_id, balance, 0, 0, lifetime, joined, now))
         result.account_ids.append(account_id)
+        result.member_ids.append(member_id)
         result.user_ids.append(user_id)
         result.card_numbers.append(card_number)
 
@@ -312,9 +333,63 @@ def _generate_chunk(
     _copy(cursor, "members_member", MEMBER_COLUMNS, member_rows)
     _copy(cursor, "loyalty_pointsaccount", ACCOUNT_COLUMNS, accounts)
     _copy(cursor, "loyalty_purchase", PURCHASE_COLUMNS, purchases)
+    _copy(cursor, "loyalty_purchaseline", LINE_COLUMNS, lines)
     _copy(cursor, "loyalty_pointsentry", ENTRY_COLUMNS, entries)
     _copy(cursor, "loyalty_pointslot", LOT_COLUMNS, lots)
     _copy(cursor, "loyalty_lotallocation", ALLOCATION_COLUMNS, allocations)
     result.members += count
     result.lots += len(lots)
     result.entries += len(entries)
+
+
+HISTORY_CHUNK = 50_000
+
+
+def history(
+    *,
+    member_ids: list[int],
+    per_day: int,
+    days: int,
+    now: datetime.datetime | None = None,
+    seed: int = 7,
+) -> int:
+    """Purchase history: `per_day` purchases a day over the last `days` days, for random
+    members, one line each, so that reports and tier sums work on real volumes.
+
+    They carry no points: whatever they earned has left the ledger the generator writes, so
+    the ledger invariant is untouched. Returns the number of purchases written.
+    """
+    from loyalty.models import ProductCategory
+
+    if not member_ids or per_day <= 0 or days <= 0:
+        return 0
+    now = (now or timezone.now()).replace(microsecond=0)
+    rng = random.Random(seed)  # noqa: S311 - reproducible data, not secrets
+    store_id = bench_store().pk
+    category_ids = [None, *ProductCategory.objects.values_list("pk", flat=True)]
+    total = per_day * days
+    start = now - datetime.timedelta(days=days)
+    written = 0
+    with connection.cursor() as wrapper:
+        cursor = wrapper.cursor if connection.vendor == "postgresql" else wrapper
+        while written < total:
+            count = min(HISTORY_CHUNK, total - written)
+            first = _reserve_ids(cursor, "loyalty_purchase", count)
+            purchases, lines = [], []
+            for offset in range(count):
+                purchase_id = first + offset
+                occurred_at = start + datetime.timedelta(
+                    seconds=(written + offset) * days * 86400 // total + rng.randint(0, 59)
+                )
+                amount = Decimal(rng.randint(100, 12_000)) / 100
+                purchases.append(
+                    (purchase_id, rng.choice(member_ids), store_id, f"history-{purchase_id}",
+                     occurred_at, occurred_at, amount, "USD", 0, 0, 0, "[]", 0)
+                )  # fmt: skip
+                lines.append(
+                    (purchase_id, 1, "", "", rng.choice(category_ids), 1, amount, 0, True, 0)
+                )
+            _copy(cursor, "loyalty_purchase", PURCHASE_COLUMNS, purchases)
+            _copy(cursor, "loyalty_purchaseline", LINE_COLUMNS, lines)
+            written += count
+    return written

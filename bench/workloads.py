@@ -1,6 +1,7 @@
 """The workloads. Each returns a `Row`: the measured figure, its floor from the same run,
 the goal, and the exact-outcome checks that make the figure trustworthy."""
 
+import contextlib
 import datetime
 import http.client
 import json
@@ -39,7 +40,7 @@ class Row:
 
     @property
     def status(self) -> str:
-        if any(check.startswith("FAIL") for check in self.checks):
+        if not _all_ok(self.checks):
             return "CHECK FAILED"
         return {True: "met", False: "missed", None: "-"}[self.met]
 
@@ -51,6 +52,10 @@ def percentile(samples: list[float], fraction: float) -> float:
 
 def _check(checks: list[str], ok: bool, text: str) -> None:
     checks.append(("ok: " if ok else "FAIL: ") + text)
+
+
+def _all_ok(checks: list[str]) -> bool:
+    return not any(check.startswith("FAIL") for check in checks)
 
 
 # --- (5) pages ------------------------------------------------------------------------------
@@ -261,7 +266,7 @@ def redemptions(*, count: int = 200, accounts: int = 20, threads: int = 40) -> R
         name=f"redemption: {count} over {accounts} accounts, stock {stock}, {threads} threads",
         measured=f"{count / seconds:.0f} redemptions/s ({seconds:.2f} s)",
         goal="exact outcomes",
-        met=not any(check.startswith("FAIL") for check in checks),
+        met=_all_ok(checks),
         checks=checks,
         data={"seconds": seconds, "per_second": count / seconds, "outcome": dict(outcome)},
     )
@@ -287,7 +292,11 @@ def _load(port: int, path: str, key: str, cards: list[str], seconds: float, clie
                 "occurred_at": datetime.datetime.now(datetime.UTC).isoformat(),
                 "currency": "USD",
                 "total": "30.00",
-                "lines": [{"sku": f"sku-{n}", "amount": "10.00"} for n in range(3)],
+                "lines": [
+                    {"sku": "flat-white", "category": "coffee", "amount": "10.00"},
+                    {"sku": "croissant", "category": "bakery", "amount": "10.00"},
+                    {"sku": "milk", "category": "groceries", "amount": "10.00"},
+                ],
             })  # fmt: skip
             started = time.perf_counter()
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
@@ -316,12 +325,9 @@ def _load(port: int, path: str, key: str, cards: list[str], seconds: float, clie
     return latencies, statuses
 
 
-def earn_http(*, cards: list[str], seconds: float, clients: int = 16, port: int = 8765) -> Row:
-    from bench.data import bench_store
-    from loyalty.api.keys import api_key_create
-
-    _api_key, raw_key = api_key_create(store=bench_store(), name="bench load")
-    workers = (os.cpu_count() or 1) * 2 + 1
+@contextlib.contextmanager
+def _gunicorn(port: int, workers: int):
+    """gunicorn serving the app with the bench settings on 127.0.0.1:`port`, until exit."""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "loyalty.settings.bench"}
     server = subprocess.Popen(  # noqa: S603
         [str(Path(sys.executable).parent / "gunicorn"), "loyalty.wsgi:application",
@@ -329,7 +335,7 @@ def earn_http(*, cards: list[str], seconds: float, clients: int = 16, port: int 
         cwd=BASE_DIR, env=env,
     )  # fmt: skip
     try:
-        for _ in range(100):
+        for _ in range(150):
             try:
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
                 conn.request("GET", "/healthz", headers={"Host": "localhost"})
@@ -337,20 +343,68 @@ def earn_http(*, cards: list[str], seconds: float, clients: int = 16, port: int 
                 break
             except OSError:
                 time.sleep(0.2)
-        purchases_before = Purchase.objects.count()
-        _load(port, "/bench/floor/earn/", raw_key, cards, 2, clients)  # warm every worker
-        floor, floor_codes = _load(port, "/bench/floor/earn/", raw_key, cards, seconds, clients)
-        earn, earn_codes = _load(port, "/api/v1/purchases/", raw_key, cards, seconds, clients)
+        yield
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def _load_spread(ports: list[int], path: str, key: str, cards: list[str], seconds: float,
+                 clients: int):  # fmt: skip
+    """`clients` split evenly over the servers on `ports`, all at once."""
+    results: list = [None] * len(ports)
+
+    def run(index: int) -> None:
+        results[index] = _load(
+            ports[index], path, key, cards[index :: len(ports)], seconds, clients // len(ports)
+        )
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(len(ports))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    latencies, statuses = [], Counter()
+    for part_latencies, part_statuses in results:
+        latencies.extend(part_latencies)
+        statuses.update(part_statuses)
+    return latencies, statuses
+
+
+def _api_key() -> str:
+    from bench.data import bench_store
+    from loyalty.api.keys import api_key_create
+
+    _api_key, raw_key = api_key_create(store=bench_store(), name="bench load")
+    return raw_key
+
+
+def _workers() -> int:
+    return (os.cpu_count() or 1) * 2 + 1
+
+
+def earn_http(*, cards: list[str], seconds: float, clients: int = 16, port: int = 8765) -> Row:
+    raw_key = _api_key()
+    workers = _workers()
+    purchases_before = Purchase.objects.count()
+    points_before = _purchase_points()
+    with _gunicorn(port, workers):
+        _load(port, "/bench/floor/earn/", raw_key, cards, 2, clients)  # warm every worker
+        floor, floor_codes = _load(port, "/bench/floor/earn/", raw_key, cards, seconds, clients)
+        earn, earn_codes = _load(port, "/api/v1/purchases/", raw_key, cards, seconds, clients)
     earned = Purchase.objects.count() - purchases_before
+    credited = _purchase_points() - points_before
     earn_rate, floor_rate = earn_codes[201] / seconds, floor_codes[201] / seconds
     p99 = percentile(earn, 0.99)
     checks = []
     _check(checks, set(earn_codes) == {201}, f"earn answers {dict(earn_codes)}")
     _check(checks, set(floor_codes) == {201}, f"floor answers {dict(floor_codes)}")
     _check(checks, earned == earn_codes[201], f"{earned} purchases recorded")
+    _check(
+        checks,
+        earned > 0 and credited >= earned * MIN_POINTS_PER_BASKET,
+        f"{credited} points credited (every basket earns at least {MIN_POINTS_PER_BASKET})",
+    )
     return Row(
         name=f"earn over HTTP: {clients} clients, {seconds:.0f} s, gunicorn {workers} workers",
         measured=f"{earn_rate:.0f}/s, p50 {statistics.median(earn):.0f} ms, p99 {p99:.0f} ms",
@@ -363,8 +417,19 @@ def earn_http(*, cards: list[str], seconds: float, clients: int = 16, port: int 
         data={"per_second": earn_rate, "p50_ms": statistics.median(earn), "p99_ms": p99,
               "floor_per_second": floor_rate, "floor_p50_ms": statistics.median(floor),
               "floor_p99_ms": percentile(floor, 0.99), "workers": workers,
-              "clients": clients, "seconds": seconds},
+              "clients": clients, "seconds": seconds, "points_credited": credited},
     )  # fmt: skip
+
+
+# The bench basket (coffee, bakery, groceries at 10.00 each) earns 30 base points, more with
+# the coffee multiplier, the promotion, the threshold bonus and a tier.
+MIN_POINTS_PER_BASKET = 30
+
+
+def _purchase_points() -> int:
+    from django.db.models import Sum
+
+    return Purchase.objects.aggregate(total=Sum("points"))["total"] or 0
 
 
 # --- (3) expiry -----------------------------------------------------------------------------
@@ -396,11 +461,34 @@ _FLOOR_EXPIRY = [
 ]
 
 
-def expiry(*, now: datetime.datetime, audit: bool) -> Row:
+def _expire_in_child(now: datetime.datetime) -> dict:
+    """`points_expire_due(now)` in a fresh process: its time, its count, its own peak RSS."""
+    connections.close_all()
+    child = subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "bench.expiry_child", now.isoformat()],
+        cwd=BASE_DIR, env={**os.environ}, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return json.loads(child.stdout.strip().splitlines()[-1])
+
+
+def expiry(*, now: datetime.datetime, audit: bool, sizes: dict) -> Row:
+    """Every lot due at `now` expired by the service, against the floor on the same lots.
+
+    Before that, for the scaling check, the service expires a data set a tenth of the size and
+    of the same shape (generated a year and more ago, so due today): linear scaling means the
+    same time per lot at both sizes."""
+    from django.utils import timezone
+
+    today = timezone.now().replace(microsecond=0)
+    tenth_size = {**sizes, "members": max(1, sizes["members"] // 10)}
+    tenth = generate(now=today - datetime.timedelta(days=400), prefix="tenth", **tenth_size)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    small = _expire_in_child(today)
+
     due = PointsLot.objects.filter(is_pending=False, remaining__gt=0, expires_at__lte=now)
     due_lots = due.count()
     due_accounts = due.values("account_id").distinct().count()
-
     phases = {}
     started = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
@@ -411,21 +499,18 @@ def expiry(*, now: datetime.datetime, audit: bool) -> Row:
         transaction.set_rollback(True)  # the floor leaves the data as it found it
     floor_seconds = time.perf_counter() - started
 
-    connections.close_all()
-    child = subprocess.run(  # noqa: S603
-        [sys.executable, "-m", "bench.expiry_child", now.isoformat()],
-        cwd=BASE_DIR, env={**os.environ}, capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    measured = json.loads(child.stdout.strip().splitlines()[-1])
-    seconds = measured["seconds"]
-    peak_mb = measured["rss_peak_kb"] / 1024
-    baseline_mb = measured["rss_before_kb"] / 1024
+    full = _expire_in_child(now)
+    seconds = full["seconds"]
+    peak_mb = max(small["rss_peak_kb"], full["rss_peak_kb"]) / 1024
+    baseline_mb = full["rss_before_kb"] / 1024
+    scaling = (seconds / max(full["expired"], 1)) / (small["seconds"] / max(small["expired"], 1))
 
     from loyalty.services.expiry import points_expire_due
 
     again = points_expire_due(now=now)
     checks = []
-    _check(checks, measured["expired"] == due_lots, f"{measured['expired']} of {due_lots} expired")
+    _check(checks, small["expired"] == tenth.lots, f"{small['expired']} of {tenth.lots} (tenth)")
+    _check(checks, full["expired"] == due_lots, f"{full['expired']} of {due_lots} expired")
     _check(checks, again == 0, f"second run expired {again}")
     _check(
         checks,
@@ -439,14 +524,156 @@ def expiry(*, now: datetime.datetime, audit: bool) -> Row:
         _check(checks, not problems, f"audit after expiry: {problems[:3] or 'clean'}")
     ratio = seconds / floor_seconds
     return Row(
-        name=f"expiry: {due_lots} due lots over {due_accounts} accounts",
-        measured=f"{seconds:.2f} s, peak RSS {peak_mb:.0f} MB (start {baseline_mb:.0f} MB)",
+        name=f"expiry: {due_lots} due lots over {due_accounts} accounts "
+        f"(and {tenth.lots} for scaling)",
+        measured=f"{seconds:.2f} s, peak RSS {peak_mb:.0f} MB (start {baseline_mb:.0f} MB); "
+        f"per lot {scaling:.2f} x the time at a tenth ({small['seconds']:.2f} s)",
         floor=f"{floor_seconds:.2f} s (set-based SQL, rolled back)",
         ratio=ratio,
-        goal="≤ 2 x floor, < 200 MB",
-        met=ratio <= 2 and peak_mb < 200,
+        goal="≤ 2 x floor, < 200 MB, per lot within 20 %",
+        met=ratio <= 2 and peak_mb < 200 and 0.8 <= scaling <= 1.2,
         checks=checks,
         data={"seconds": seconds, "floor_seconds": floor_seconds, "peak_rss_mb": peak_mb,
               "start_rss_mb": baseline_mb, "due_lots": due_lots, "due_accounts": due_accounts,
-              "lots_per_second": due_lots / seconds, "phases": phases},
+              "lots_per_second": due_lots / seconds, "tenth_run": small, "full_run": full,
+              "per_lot_scaling": scaling, "phases": phases},
+    )  # fmt: skip
+
+
+# --- (6) scale-out --------------------------------------------------------------------------
+
+
+def scale_out_earn(*, cards: list[str], seconds: float, clients: int = 16,
+                   ports: tuple[int, int] = (8765, 8766)) -> Row:  # fmt: skip
+    """Earn against one gunicorn instance, then against two (each with the same workers, as
+    if on their own machines) sharing one PostgreSQL and Redis, the clients split over both."""
+    raw_key = _api_key()
+    workers = _workers()
+    path = "/api/v1/purchases/"
+    purchases_before = Purchase.objects.count()
+    with _gunicorn(ports[0], workers):
+        _load(ports[0], path, raw_key, cards, 2, clients)  # warm every worker
+        one, one_codes = _load(ports[0], path, raw_key, cards, seconds, clients)
+    with _gunicorn(ports[0], workers), _gunicorn(ports[1], workers):
+        _load_spread(list(ports), path, raw_key, cards, 2, clients)
+        two, two_codes = _load_spread(list(ports), path, raw_key, cards, seconds, clients)
+    recorded = Purchase.objects.count() - purchases_before
+    one_rate, two_rate = one_codes[201] / seconds, two_codes[201] / seconds
+    checks = []
+    _check(checks, set(one_codes) == {201}, f"one instance answers {dict(one_codes)}")
+    _check(checks, set(two_codes) == {201}, f"two instances answer {dict(two_codes)}")
+    warm = recorded - one_codes[201] - two_codes[201]
+    _check(checks, warm >= 0, f"{recorded} purchases recorded ({warm} while warming up)")
+    return Row(
+        name=f"scale-out earn: 2 gunicorn instances x {workers} workers vs 1, {clients} clients",
+        measured=f"two: {two_rate:.0f}/s, p50 {statistics.median(two):.0f} ms, "
+        f"p99 {percentile(two, 0.99):.0f} ms",
+        floor=f"one: {one_rate:.0f}/s, p50 {statistics.median(one):.0f} ms, "
+        f"p99 {percentile(one, 0.99):.0f} ms",
+        ratio=two_rate / one_rate if one_rate else None,
+        goal="report two vs one",
+        checks=checks,
+        data={"one_per_second": one_rate, "two_per_second": two_rate,
+              "one_p99_ms": percentile(one, 0.99), "two_p99_ms": percentile(two, 0.99),
+              "workers_per_instance": workers, "clients": clients, "seconds": seconds},
+    )  # fmt: skip
+
+
+_DOUBLE_EXPIRY = """
+SELECT count(*) FROM (
+  SELECT a.lot_id FROM loyalty_lotallocation a
+  JOIN loyalty_pointsentry e ON e.id = a.entry_id AND e.kind = 'expiry'
+  GROUP BY a.lot_id HAVING count(*) > 1
+) doubled
+"""
+
+
+@contextlib.contextmanager
+def _celery_workers(queues: list[str]):
+    """One Celery worker process per queue (bench settings, Redis broker), until exit."""
+    from loyalty.celery import app
+
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "loyalty.settings.bench"}
+    command = [
+        str(Path(sys.executable).parent / "celery"), "-A", "loyalty", "worker", "--pool", "solo",
+        "--loglevel", "warning", "--without-gossip", "--without-mingle",
+    ]  # fmt: skip
+    processes = [
+        subprocess.Popen([*command, "-Q", queue, "-n", f"{queue}@bench"], cwd=BASE_DIR, env=env)  # noqa: S603
+        for queue in queues
+    ]
+    try:
+        names = {f"{queue}@bench" for queue in queues}
+        for _ in range(120):
+            answered = {name for reply in app.control.ping(timeout=0.5) for name in reply}
+            if names <= answered:
+                break
+        yield
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=60)
+
+
+def scale_out_nightly(*, members: int) -> Row:
+    """Two workers run the nightly expiry and reminder tasks at the same moment, on data where
+    about half the lots are due and many members have points expiring within 30 days."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from loyalty.tasks import expire_points, send_expiry_reminders
+
+    generated = generate(
+        now=timezone.now().replace(microsecond=0) - datetime.timedelta(days=180),
+        prefix="scale", members=members, lots_per_member=10, entries_per_member=10,
+    )  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    now = timezone.now()
+    due_lots = PointsLot.objects.filter(is_pending=False, remaining__gt=0, expires_at__lte=now)
+    due = due_lots.count()
+    with connection.cursor() as cursor:
+        cursor.execute(_EXPECTED_REMINDERS, {"now": now, "zone": settings.TIME_ZONE})
+        (expected,) = cursor.fetchone()
+    outbox_before = OutboxEmail.objects.count()
+    queues = ["bench-nightly-a", "bench-nightly-b"]
+    with _celery_workers(queues):
+        started = time.perf_counter()
+        sent = [
+            task.apply_async(queue=queue)
+            for task in (expire_points, send_expiry_reminders)
+            for queue in queues
+        ]
+        results = [result.get(timeout=1800) for result in sent]
+        seconds = time.perf_counter() - started
+        ran_on = {result.worker for result in sent}
+    expired_by = [results[0]["lots"], results[1]["lots"]]
+    reminded_by = results[2:]
+    written = OutboxEmail.objects.count() - outbox_before
+    with connection.cursor() as cursor:
+        cursor.execute(_DOUBLE_EXPIRY)
+        (doubled,) = cursor.fetchone()
+    checks = []
+    _check(checks, ran_on == {f"{queue}@bench" for queue in queues}, f"ran on {sorted(ran_on)}")
+    _check(checks, sum(expired_by) == due, f"expired {expired_by} of {due} due lots")
+    _check(checks, doubled == 0, f"{doubled} lots expired twice")
+    _check(checks, not due_lots.exists(), "no due lot left")
+    _check(
+        checks,
+        sum(reminded_by) == expected == written,
+        f"reminders {reminded_by}, {expected} expected, {written} written",
+    )
+    _check(checks, not PointsAccount.objects.filter(balance__lt=0).exists(), "no negative balance")
+    problems = ledger_problems(account_ids=generated.account_ids)
+    _check(checks, not problems, f"audit: {problems[:3] or 'clean'}")
+    return Row(
+        name=f"scale-out nightly: 2 workers at once, {due} due lots, {expected} reminders",
+        measured=f"{seconds:.1f} s for expiry + reminders in both workers",
+        goal="each lot expired once, each reminder once",
+        met=_all_ok(checks),
+        checks=checks,
+        data={"seconds": seconds, "due_lots": due, "expired_by_worker": expired_by,
+              "reminders_expected": expected, "reminders_by_worker": reminded_by,
+              "members": generated.members},
     )  # fmt: skip

@@ -31,6 +31,10 @@ CACHES = {
 }
 CELERY_BROKER_URL = REDIS_URL
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# The scale-out workload waits for the nightly tasks' results and where they ran.
+CELERY_TASK_IGNORE_RESULT = False
+CELERY_RESULT_BACKEND = REDIS_URL
+CELERY_RESULT_EXTENDED = True
 
 # Emails stay in the outbox table; nothing is sent during a benchmark.
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
