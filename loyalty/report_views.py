@@ -1,8 +1,8 @@
 """The managers' reports page (`/manage/reports/`) and its CSV downloads.
 
-Thin: parse the filter, call `loyalty.reports.report_get`, and lay its figures out as sections.
-Each section builds its tables once, and both the page and the CSV download read those same
-tables, so the two can never disagree.
+Thin: parse the filter, take the report snapshot (`loyalty.reports.report_snapshot_get`), and
+lay its figures out as sections. Each section builds its tables once, and both the page and the
+CSV download read those same tables, so the two can never disagree.
 
 Adding a section (the NPS survey will be one): write a builder `(report) -> Section` and its
 template under templates/reports/, and append the builder to `SECTIONS`; its tables are then
@@ -31,7 +31,7 @@ from django.views.decorators.http import require_GET
 
 from .charts import Bar, Series, grouped_bar_chart, horizontal_bar_chart
 from .models import Store
-from .reports import MAX_PERIOD_MONTHS, Report, ReportPeriod, report_get
+from .reports import MAX_PERIOD_MONTHS, Report, ReportPeriod, report_snapshot_get
 from .services.program import program_timezone
 
 REPORTS_PERMISSION = "loyalty.view_reports"
@@ -850,7 +850,10 @@ def index(request: HttpRequest) -> HttpResponse:
         errors = "; ".join(message for messages in form.errors.values() for message in messages)
         return HttpResponseBadRequest(errors, content_type="text/plain; charset=utf-8")
 
-    report = report_get(period=period, store=store, now=now)
+    snapshot = report_snapshot_get(
+        period=period, store=store, refresh=request.GET.get("refresh") == "1"
+    )
+    report = snapshot.report
     sections = [build(report) for build in SECTIONS]
 
     if wants_csv:
@@ -870,6 +873,8 @@ def index(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "report": report,
+            "computed_at": snapshot.computed_at,
+            "refresh_query": urlencode({**query, "refresh": "1"}),
             "sections": sections,
             "period": period,
             "store": store,

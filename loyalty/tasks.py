@@ -9,6 +9,7 @@ from celery import shared_task
 from django.db import DatabaseError
 
 from .api.idempotency import idempotent_requests_prune
+from .reports import report_snapshot_refresh_default
 from .services import points_release_due
 from .services.birthdays import birthday_rewards_grant
 from .services.expiry import points_expire_due, points_expire_inactive
@@ -65,6 +66,12 @@ def recalculate_tiers() -> dict:
         "downgrades": result.downgrades,
         "warnings": result.warnings,
     }
+
+
+@shared_task(name="loyalty.refresh_report", **TASK_OPTIONS)
+def refresh_report() -> str:
+    """Work out the reports page's default view ahead, so managers never wait for it."""
+    return report_snapshot_refresh_default().computed_at.isoformat()
 
 
 @shared_task(name="loyalty.prune_idempotency_keys", **TASK_OPTIONS)

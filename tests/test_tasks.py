@@ -32,6 +32,7 @@ def test_every_scheduled_task_is_registered():
         "loyalty.send_birthday_rewards",
         "loyalty.prune_idempotency_keys",
         "loyalty.recalculate_tiers",
+        "loyalty.refresh_report",
         "rewards.expire_vouchers",
         "rewards.remind_expiring_vouchers",
     }

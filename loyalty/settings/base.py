@@ -278,6 +278,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "loyalty.prune_idempotency_keys",
         "schedule": crontab(hour=3, minute=30),
     },
+    "refresh-report": {
+        "task": "loyalty.refresh_report",
+        "schedule": crontab(minute="*/10"),
+    },
     "expire-vouchers": {
         "task": "rewards.expire_vouchers",
         "schedule": crontab(minute=15),

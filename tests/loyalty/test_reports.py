@@ -751,9 +751,47 @@ def test_the_page_runs_a_fixed_number_of_queries(
         for number, member in enumerate([*more, alice, bob]):
             buy(member, program["harbour"], f"more-{number}", line("12.00"), line("3.00"))
     with travel(NOW), CaptureQueriesContext(connection) as after:
-        client.get(URL, {"store": "downtown"})
+        client.get(URL, {"store": "downtown", "refresh": "1"})  # not the snapshot: work it out
 
     assert len(after.captured_queries) == len(before.captured_queries)
+
+
+def _members_shown(response) -> int:
+    return response.context["report"].members.total
+
+
+def test_the_page_shows_a_snapshot_until_asked_to_work_it_out_again(client, program, manager_user):
+    first = _get(client, manager_user)
+    assert _members_shown(first) == 6
+    assert "Figures as of June 15, 2025, noon;" in first.content.decode()
+    with travel(at(2025, 6, 15, 11)):
+        create_customer()
+
+    with CaptureQueriesContext(connection) as snapshot_queries:
+        again = _get(client, manager_user)
+    refreshed = _get(client, manager_user, {"refresh": "1"})
+
+    assert _members_shown(again) == 6
+    assert not [
+        query for query in snapshot_queries.captured_queries if "loyalty_purchase" in query["sql"]
+    ]
+    assert _members_shown(refreshed) == 7
+    assert _members_shown(_get(client, manager_user)) == 7  # the new snapshot is kept
+
+
+def test_the_worker_works_out_the_default_view_ahead(client, program, manager_user):
+    from loyalty.tasks import refresh_report
+
+    with travel(NOW):
+        computed_at = refresh_report()
+    assert datetime.datetime.fromisoformat(computed_at) == NOW
+
+    with CaptureQueriesContext(connection) as queries:
+        response = _get(client, manager_user)
+
+    assert _members_shown(response) == 6
+    assert response.context["computed_at"] == NOW
+    assert not [query for query in queries.captured_queries if "loyalty_purchase" in query["sql"]]
 
 
 @pytest.mark.django_db
