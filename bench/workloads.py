@@ -116,22 +116,30 @@ def pages(*, heavy: Generated, small: Generated, manager: User, repeat: int) -> 
             row.goal, row.met = "queries constant", queries == small_queries
         rows.append(row)
 
+    # The page serves a snapshot that the worker refreshes every 10 minutes; `refresh=1` works
+    # the figures out in the request, which is what the worker's task costs.
     manager_client = Client(SERVER_NAME="localhost")
     manager_client.force_login(manager)
-    samples, queries, status = _time_get(manager_client, "/manage/reports/", max(3, repeat // 10))
-    p50 = statistics.median(samples)
-    checks = []
-    _check(checks, status == 200, f"HTTP {status}")
-    rows.append(
-        Row(
-            name="pages /manage/reports/ (all data)",
-            measured=f"p50 {p50:.0f} ms, max {max(samples):.0f} ms, {queries} q",
-            goal="< 1 s",
-            met=max(samples) < 1000,
-            checks=checks,
-            data={"p50_ms": p50, "max_ms": max(samples), "queries": queries},
-        )
+    computed, queries, status = _time_get(
+        manager_client, "/manage/reports/?refresh=1", max(3, repeat // 10)
     )
+    served, served_queries, served_status = _time_get(manager_client, "/manage/reports/", repeat)
+    checks = []
+    _check(checks, status == served_status == 200, f"HTTP {status}, {served_status}")
+    _check(checks, served_queries < queries, f"{served_queries} q for the snapshot")
+    reports_row = Row(
+        name="pages /manage/reports/ (all data)",
+        measured=f"page p50 {statistics.median(served):.0f} ms, max {max(served):.0f} ms, "
+        f"{served_queries} q; working the figures out p50 {statistics.median(computed):.0f} "
+        f"ms, max {max(computed):.0f} ms, {queries} q",
+        goal="< 1 s",
+        met=max(served) < 1000,
+        checks=checks,
+        data={"p50_ms": statistics.median(served), "max_ms": max(served),
+              "queries": served_queries, "compute_p50_ms": statistics.median(computed),
+              "compute_max_ms": max(computed), "compute_queries": queries},
+    )  # fmt: skip
+    rows.append(reports_row)
     return rows
 
 
@@ -392,13 +400,16 @@ def earn_http(*, cards: list[str], seconds: float, clients: int = 16, port: int 
         _load(port, "/bench/floor/earn/", raw_key, cards, 2, clients)  # warm every worker
         floor, floor_codes = _load(port, "/bench/floor/earn/", raw_key, cards, seconds, clients)
         earn, earn_codes = _load(port, "/api/v1/purchases/", raw_key, cards, seconds, clients)
-    earned = Purchase.objects.count() - purchases_before
+        # One till alone: the time a purchase takes when nothing queues in front of it.
+        alone, alone_codes = _load(port, "/api/v1/purchases/", raw_key, cards, seconds / 3, 1)
+    earned = Purchase.objects.count() - purchases_before - alone_codes[201]
     credited = _purchase_points() - points_before
     earn_rate, floor_rate = earn_codes[201] / seconds, floor_codes[201] / seconds
     p99 = percentile(earn, 0.99)
     checks = []
     _check(checks, set(earn_codes) == {201}, f"earn answers {dict(earn_codes)}")
     _check(checks, set(floor_codes) == {201}, f"floor answers {dict(floor_codes)}")
+    _check(checks, set(alone_codes) == {201}, f"one client's answers {dict(alone_codes)}")
     _check(checks, earned == earn_codes[201], f"{earned} purchases recorded")
     _check(
         checks,
@@ -407,7 +418,9 @@ def earn_http(*, cards: list[str], seconds: float, clients: int = 16, port: int 
     )
     return Row(
         name=f"earn over HTTP: {clients} clients, {seconds:.0f} s, gunicorn {workers} workers",
-        measured=f"{earn_rate:.0f}/s, p50 {statistics.median(earn):.0f} ms, p99 {p99:.0f} ms",
+        measured=f"{earn_rate:.0f}/s, p50 {statistics.median(earn):.0f} ms, p99 {p99:.0f} ms; "
+        f"one client alone: p50 {statistics.median(alone):.0f} ms, "
+        f"p99 {percentile(alone, 0.99):.0f} ms",
         floor=f"{floor_rate:.0f}/s, p50 {statistics.median(floor):.0f} ms, "
         f"p99 {percentile(floor, 0.99):.0f} ms",
         ratio=earn_rate / floor_rate if floor_rate else None,
@@ -417,7 +430,9 @@ def earn_http(*, cards: list[str], seconds: float, clients: int = 16, port: int 
         data={"per_second": earn_rate, "p50_ms": statistics.median(earn), "p99_ms": p99,
               "floor_per_second": floor_rate, "floor_p50_ms": statistics.median(floor),
               "floor_p99_ms": percentile(floor, 0.99), "workers": workers,
-              "clients": clients, "seconds": seconds, "points_credited": credited},
+              "clients": clients, "seconds": seconds, "points_credited": credited,
+              "alone_p50_ms": statistics.median(alone), "alone_p99_ms": percentile(alone, 0.99),
+              "alone_per_second": alone_codes[201] / (seconds / 3)},
     )  # fmt: skip
 
 
