@@ -45,6 +45,15 @@ def _entry_points(html: str) -> list[str]:
     return re.findall(r'data-testid="points">([^<]*)<', html)
 
 
+def _expiry_days(html: str) -> list[tuple[str, str]]:
+    """(points, last day) of each day listed under "Expiring in the next 90 days"."""
+    return re.findall(
+        r'points-list__points">([^<]*)</span>\s*<span>use by the end of '
+        r'<time datetime="([\d-]+)">',
+        html,
+    )
+
+
 def _section(html: str, testid: str) -> str:
     match = re.search(rf'data-testid="{testid}".*?</section>', html, re.DOTALL)
     assert match is not None, f"no section {testid}"
@@ -130,11 +139,7 @@ def test_dashboard_lists_every_expiry_day_in_the_next_90_days_and_none_later(
     response = client.get(reverse("members:dashboard"))
 
     expiring = _section(response.content.decode(), "expiring")
-    items = re.findall(
-        r'points-list__points">([^<]*)</span>\s*<span>use by the end of '
-        r'<time datetime="([\d-]+)">',
-        expiring,
-    )
+    items = _expiry_days(expiring)
     assert items == [("10 points", "2026-02-09"), ("20 points", "2026-03-11")]
     assert "2026-05-10" not in expiring
 
@@ -154,11 +159,7 @@ def test_dashboard_lists_five_expiry_days_and_adds_up_the_later_ones(
     response = client.get(reverse("members:dashboard"))
 
     expiring = _section(response.content.decode(), "expiring")
-    items = re.findall(
-        r'points-list__points">([^<]*)</span>\s*<span>use by the end of '
-        r'<time datetime="([\d-]+)">',
-        expiring,
-    )
+    items = _expiry_days(expiring)
     assert items == [
         ("1 point", "2026-01-20"),
         ("2 points", "2026-01-30"),
