@@ -328,7 +328,9 @@ class PurchaseCreateView(StoreView):
         description=(
             "Records the sale at the key's store and credits the points it earns (held as "
             "pending when the program holds points). Idempotent on `external_id`: sending the "
-            "same receipt again credits nothing and answers 200 with the first answer's body. "
+            "same receipt again credits nothing and answers 200 with the first answer's body; "
+            "the same `external_id` for another member or another basket is refused (409 "
+            "`purchase_conflict`), never answered with the first purchase. "
             "Nothing is recorded when the answer is an error."
         ),
         tags=["purchases"],

@@ -78,8 +78,19 @@ def _validate_purchase(
     return lines, lines_total
 
 
-def _same_purchase(purchase: Purchase, *, member) -> Purchase:
-    if purchase.member_id != member.pk:
+def _same_purchase(purchase: Purchase, *, member, lines: list[BasketLine]) -> Purchase:
+    """The purchase already recorded under this receipt id, when the request is that sale
+    again (a till retrying). Another member or another basket (line by line: SKU, category,
+    quantity, amount) under the same receipt id is a conflict: answering with the first
+    purchase would silently leave the second one unrecorded."""
+    recorded = [
+        (line.sku, line.category_id, line.quantity, line.amount) for line in purchase.lines.all()
+    ]
+    asked = [
+        (line.sku[:64], line.category.pk if line.category else None, line.quantity, line.amount)
+        for line in lines
+    ]
+    if purchase.member_id != member.pk or recorded != asked:
         raise PurchaseConflict()
     return purchase
 
@@ -98,9 +109,9 @@ def purchase_record(
 ) -> RecordedPurchase:
     """Record a purchase and credit what it earns; idempotent on (store, external_id).
 
-    A retry with the same receipt id returns the first purchase and credits nothing more; the
-    same receipt id for another member raises `PurchaseConflict`. Bad input raises
-    `InvalidPurchase` before anything is written.
+    A retry with the same receipt id and basket returns the first purchase and credits nothing
+    more; the same receipt id for another member or another basket raises `PurchaseConflict`.
+    Bad input raises `InvalidPurchase` before anything is written.
     """
     program = program_settings_get()
     occurred_at = occurred_at or timezone.now()
@@ -119,14 +130,17 @@ def purchase_record(
     account = lock_account(member.points_account.pk)
     existing = Purchase.objects.filter(store=store, external_id=external_id).first()
     if existing is not None:
-        return RecordedPurchase(_same_purchase(existing, member=member), created=False)
+        return RecordedPurchase(_same_purchase(existing, member=member, lines=lines), created=False)
 
+    book = rulebook(program=program)
+    # What the member earned that day matters only to a daily cap: no cap, no query.
+    capped_daily = any(rule.kind == RuleKind.DAILY_CAP for rule in book.rules_in_force(occurred_at))
     earning = earning_compute(
         lines=lines,
         store=store,
         at=occurred_at,
-        earned_today=earned_on_day(member=member, at=occurred_at),
-        tier=rulebook(program=program).tier(account.tier_id),
+        earned_today=earned_on_day(member=member, at=occurred_at) if capped_daily else 0,
+        tier=book.tier(account.tier_id),
         program=program,
     )
     try:
@@ -148,7 +162,7 @@ def purchase_record(
     except IntegrityError:
         # The same receipt id for another member, committed between our check and insert.
         existing = Purchase.objects.get(store=store, external_id=external_id)
-        return RecordedPurchase(_same_purchase(existing, member=member), created=False)
+        return RecordedPurchase(_same_purchase(existing, member=member, lines=lines), created=False)
     purchase_lines = PurchaseLine.objects.bulk_create(
         [
             PurchaseLine(

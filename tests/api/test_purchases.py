@@ -136,6 +136,21 @@ def test_the_same_receipt_id_for_another_member_is_a_conflict(
     assert state(other_customer) == (0, 0, 0, 0)
 
 
+def test_the_same_receipt_id_for_another_basket_is_a_conflict(till, customer, earning):
+    first = till.post(url("purchase-create"), purchase_body(customer), format="json")
+    other_basket = purchase_body(
+        customer, total="7.99", lines=[{"sku": "BAG-1", "quantity": 1, "amount": "7.99"}]
+    )
+
+    response = till.post(url("purchase-create"), other_basket, format="json")
+
+    assert first.status_code == 201
+    assert response.status_code == 409
+    assert response.json()["code"] == "purchase_conflict"
+    assert state(customer) == (32, 0, 0, 1)
+    assert Purchase.objects.count() == 1
+
+
 # --- refused purchases: a stable code, nothing recorded ---------------------------------------
 
 
@@ -447,8 +462,8 @@ def test_a_purchase_costs_the_same_queries_whatever_its_lines_and_rules(
     with_twelve = _queries_of_purchase(till, customer, "twelve-lines", 12)
 
     assert with_two == with_twelve
-    # Key, categories, member, settings, lock, receipt check, the day's points, purchase (in a
-    # savepoint), lines, account, entry, lot, referral, tier metric, challenge card, stamp and
-    # card, then the lines and the lot for the answer: 19, plus 4 savepoint statements (the
-    # outer one stands for BEGIN/COMMIT outside the test's own transaction).
-    assert with_two == 23
+    # Key, categories, member, settings, lock, receipt check, purchase (in a savepoint), lines,
+    # account, entry, lot, referral, tier metric, challenge card, stamp and card, then the
+    # lines and the lot for the answer: 18, plus 4 savepoint statements (the outer one stands
+    # for BEGIN/COMMIT outside the test's own transaction). A daily cap adds the day's points.
+    assert with_two == 22

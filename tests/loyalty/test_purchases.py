@@ -118,6 +118,26 @@ def test_a_receipt_id_already_used_for_another_member_is_a_conflict(
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
+    "second",
+    [
+        [line("12")],  # another amount
+        [line("10"), line("2")],  # a line more
+        [line("10", quantity=2)],  # another quantity
+    ],
+)
+def test_a_receipt_id_already_used_for_another_basket_is_a_conflict(store, customer, rules, second):
+    buy(customer, store, "till-1", line("10"))
+
+    with pytest.raises(PurchaseConflict):
+        buy(customer, store, "till-1", *second)
+
+    assert state(customer) == (10, 0, 0, 1)
+    assert Purchase.objects.count() == 1
+    assert buy(customer, store, "till-1", line("10.00")).points == 10  # the same sale again
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
     ("lines", "kwargs", "message"),
     [
         ([], {}, "at least one line"),
