@@ -7,4 +7,8 @@ class LoyaltyConfig(AppConfig):
     verbose_name = _("Loyalty program")
 
     def ready(self) -> None:
-        from .services import rulebook  # noqa: F401 - connects the rules-changed receivers
+        from django.db.models.signals import post_migrate
+
+        from .services import rulebook  # connects the rules-changed receivers
+
+        post_migrate.connect(rulebook.rules_changed_by_migrations, sender=self)

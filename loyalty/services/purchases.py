@@ -140,7 +140,7 @@ def purchase_record(
         store=store,
         at=occurred_at,
         earned_today=earned_on_day(member=member, at=occurred_at) if capped_daily else 0,
-        tier=book.tier(account.tier_id),
+        tier=book.tier(account.tier_id) or account.tier,  # a tier newer than the book: its row
         program=program,
     )
     try:

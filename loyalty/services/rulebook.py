@@ -21,7 +21,15 @@ from decimal import Decimal
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from ..models import Challenge, EarningRule, ProgramSettings, Tier, rules_version_default
+from ..models import (
+    Challenge,
+    EarningRule,
+    ProductCategory,
+    ProgramSettings,
+    Store,
+    Tier,
+    rules_version_default,
+)
 from .program import program_settings_forget, program_settings_get
 
 
@@ -85,12 +93,13 @@ def rulebook(*, program: ProgramSettings | None = None) -> RuleBook:
     return book
 
 
-def rules_version_bump() -> None:
-    """Mark the rules changed, in the caller's transaction."""
+def rules_version_bump(*, create: bool = True) -> None:
+    """Mark the rules changed, in the caller's transaction. Without a settings row yet, one is
+    created (with a version of its own), unless `create` is False."""
     program_settings_forget()
     updated = ProgramSettings.objects.filter(pk=1).update(rules_version=rules_version_default())
-    if not updated:
-        program_settings_get()  # created now, with a version of its own
+    if not updated and create:
+        program_settings_get()
 
 
 @receiver(post_save, sender=EarningRule)
@@ -104,9 +113,23 @@ def rules_version_bump() -> None:
 @receiver(m2m_changed, sender=EarningRule.tiers.through)
 @receiver(m2m_changed, sender=Challenge.stores.through)
 def _rules_changed(sender, **kwargs) -> None:
-    if kwargs.get("raw") or kwargs.get("action", "post_").startswith("pre_"):
-        return  # fixtures loading raw rows; the m2m signal before the change
-    rules_version_bump()
+    if kwargs.get("action", "post_").startswith("pre_"):
+        return  # the m2m signal before the change
+    # Fixtures (raw rows) load before any settings row may exist: never create one for them.
+    rules_version_bump(create=not kwargs.get("raw"))
+
+
+# Deleting a category or a store drops the rules' links to it without an m2m signal.
+@receiver(post_delete, sender=ProductCategory)
+@receiver(post_delete, sender=Store)
+def _rule_link_deleted(sender, **kwargs) -> None:
+    rules_version_bump(create=False)
+
+
+def rules_changed_by_migrations(sender, **kwargs) -> None:
+    """`post_migrate`: data migrations write with historical models, which send no signal this
+    module hears, so a migration run counts as a change of the rules."""
+    rules_version_bump(create=False)
 
 
 @receiver(post_save, sender=ProgramSettings)

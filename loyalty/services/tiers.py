@@ -245,9 +245,14 @@ def tier_upgrade_if_reached(
     program = program or program_settings_get()
     book = rulebook(program=program)
     current = book.tier(account.tier_id)
+    if current is not None:
+        account.tier = current  # the same row, from the rule book: no query for it
+    else:
+        # No tier, or one newer than this process's rule book: the member's own row decides,
+        # so that a stale book can never move anyone down.
+        current = account.tier
     if not book.tier_above_exists(current.rank if current is not None else 0):
         return None  # no tier above: the 12-month sum is not needed
-    account.tier = current  # the same row, from the rule book: no query for it
     metric = tier_metric(account=account, now=now, basis=program.tier_basis)
     return _upgrade(
         account,

@@ -144,3 +144,52 @@ def test_a_settings_form_saved_with_an_old_version_does_not_keep_it(customer, st
     assert _version() not in {read_with_form, version_with_rule}
     assert _version() == program.rules_version
     assert _earned(customer, store, "r1", line("10.00")) == 40
+
+
+@pytest.mark.django_db
+def test_a_tier_newer_than_the_rule_book_never_moves_its_member_down(customer, store):
+    from loyalty.models import PointsAccount, TierChange
+
+    base_rule("1")
+    Tier.objects.create(name="Silver", rank=1, threshold=Decimal("100"))
+    rulebook()  # this process's book knows Silver only
+    # A tier written without a signal (another process's book would not know it either).
+    (gold,) = Tier.objects.bulk_create(
+        [Tier(name="Gold", rank=2, threshold=Decimal("1000"), earn_multiplier=Decimal("2"))]
+    )
+    PointsAccount.objects.filter(member=customer).update(tier=gold)
+
+    earned = _earned(customer, store, "r1", line("150.00"))
+
+    account = PointsAccount.objects.get(member=customer)
+    assert account.tier_id == gold.pk
+    assert TierChange.objects.count() == 0
+    assert earned == 300  # Gold's multiplier, read from the member's own tier
+
+
+@pytest.mark.django_db
+def test_deleting_a_category_or_store_a_rule_names_writes_a_new_version(store):
+    from tests.factories import create_store
+
+    coffee, harbour = category("coffee"), create_store(code="harbour")
+    rule(RuleKind.PROMOTION, multiplier=Decimal("2"), categories=[coffee], stores=[harbour])
+    before = _version()
+
+    coffee.delete()
+    after_category = _version()
+    harbour.delete()
+
+    assert len({before, after_category, _version()}) == 3
+
+
+@pytest.mark.django_db
+def test_a_migration_run_writes_a_new_version_and_never_creates_the_settings_row():
+    from loyalty.models import ProgramSettings
+    from loyalty.services.rulebook import rules_changed_by_migrations
+
+    rules_changed_by_migrations(sender=None)
+    assert not ProgramSettings.objects.exists()
+
+    before = _version()
+    rules_changed_by_migrations(sender=None)
+    assert _version() != before
