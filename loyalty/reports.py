@@ -630,9 +630,16 @@ class ReportSnapshot:
     computed_at: datetime.datetime
 
 
+# Part of the cache key: raise it when `Report` or what it holds changes shape, so that a new
+# release never unpickles a snapshot an older one wrote.
+REPORT_SNAPSHOT_VERSION = 1
+
+
 def _snapshot_key(period: ReportPeriod, store: Store | None) -> str:
     scope = store.pk if store is not None else "all"
-    return f"report-snapshot:{period.first_day}:{period.last_day}:{scope}"
+    return (
+        f"report-snapshot:v{REPORT_SNAPSHOT_VERSION}:{period.first_day}:{period.last_day}:{scope}"
+    )
 
 
 def report_snapshot_get(

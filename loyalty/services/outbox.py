@@ -162,7 +162,8 @@ def _insert_new(rows: list[OutboxEmail]) -> set[str]:
     sql_head = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES "  # noqa: S608  # nosec B608
     sql_tail = f" ON CONFLICT ({key}) DO NOTHING RETURNING {key}"
     placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    batch = connection.ops.bulk_batch_size(fields, rows)
+    # PostgreSQL's bulk_batch_size is "all of them"; its statements take at most 65,535 values.
+    batch = min(connection.ops.bulk_batch_size(fields, rows), 1000)
     written = set()
     with transaction.atomic(), connection.cursor() as cursor:
         for start in range(0, len(rows), batch):
