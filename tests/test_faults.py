@@ -6,6 +6,7 @@ import subprocess
 import time
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 
 from loyalty.models import OutboxEmail, OutboxStatus, Purchase
@@ -68,7 +69,7 @@ def redis_down(settings):
     server.start()
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "loyalty.cache.FailOpenRedisCache",  # as in production
             "LOCATION": server.url,
         }
     }
@@ -121,3 +122,45 @@ def test_purchases_and_redemptions_succeed_with_redis_down_and_emails_follow(
     redis_down.start()
     assert send_pending_emails.apply().get() == 1
     assert OutboxEmail.objects.get().status == OutboxStatus.SENT
+
+
+@pytest.mark.django_db
+def test_members_sign_in_and_reset_their_password_with_redis_down(
+    client, redis_down, customer, caplog
+):
+    """allauth keeps its rate limits in the cache; the cache fails open instead of a 500."""
+    customer.user.set_password("a-long-demo-password")
+    customer.user.save()
+    mail.outbox.clear()
+
+    signed_in = client.post(
+        reverse("account_login"),
+        {"login": customer.user.email, "password": "a-long-demo-password"},
+    )
+    client.logout()
+    reset = client.post(reverse("account_reset_password"), {"email": customer.user.email})
+
+    assert signed_in.status_code == 302
+    assert signed_in.url == reverse("members:dashboard")
+    assert reset.status_code == 302
+    assert [message.to for message in mail.outbox] == [[customer.user.email]]
+    assert any("Redis does not answer" in record.getMessage() for record in caplog.records)
+
+
+def test_the_fail_open_cache_misses_drops_and_lets_through_when_redis_is_down():
+    from loyalty.cache import FailOpenRedisCache
+
+    server = PrivateRedis()
+    server.start()
+    server.stop()
+    down = FailOpenRedisCache(server.url, {})
+
+    assert down.get("k", "default") == "default"
+    assert down.get_many(["k"]) == {}
+    assert down.has_key("k") is False
+    assert down.set("k", 1) is None
+    assert down.set_many({"k": 1, "j": 2}) == ["k", "j"]
+    assert down.add("lock", True) is True  # a lock kept in the cache lets the request through
+    assert down.touch("k") is False
+    assert down.delete("k") is False
+    assert down.delete_many(["k"]) is None

@@ -120,7 +120,8 @@ def _cache_backend(settings_module: str, extra_env: dict[str, str]) -> str:
 def test_with_redis_configured_the_rate_limits_count_in_redis(settings_module, extra_env):
     """allauth and loyalty/ratelimit.py count in the default cache: Redis once REDIS_URL is set
     (production refuses to start without it)."""
-    assert _cache_backend(settings_module, extra_env) == "RedisCache redis://127.0.0.1:6379/0"
+    expected = "FailOpenRedisCache redis://127.0.0.1:6379/0"
+    assert _cache_backend(settings_module, extra_env) == expected
 
 
 # --- the admin's log-in ---------------------------------------------------------------------
