@@ -258,3 +258,33 @@ def test_no_admin_list_renders_the_admins_inline_style():
     ]
 
     assert without_actions_bar == []
+
+
+# --- a form sent without its token ------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_form_without_its_security_token_gets_the_sites_own_page_and_changes_nothing(
+    customer,
+):
+    from django.test import Client
+
+    from members.models import User
+
+    strict = Client(enforce_csrf_checks=True)
+    before = User.objects.count()
+
+    response = strict.post(
+        reverse("account_signup"),
+        {"email": "new@example.com", "password1": "a-long-pass-1", "password2": "a-long-pass-1"},
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert [template.name for template in response.templates][:2] == ["403_csrf.html", "base.html"]
+    assert 'data-testid="csrf-failed"' in page
+    assert "Nothing was saved." in page
+    assert response.context["program_name"]  # Django renders 403_csrf.html with the request
+    assert "CSRF token" not in page  # no technical reason for members
+    assert _inline_problems(page) == []  # it shows with its styles under the CSP
+    assert User.objects.count() == before
