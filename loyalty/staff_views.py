@@ -3,10 +3,7 @@
 Thin: parse the form, call one service, turn a domain error into a form error or a message.
 """
 
-from functools import wraps
-
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
@@ -15,7 +12,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from members.selectors import member_get_by_card
-from members.staff_views import staff_desk_required
+from members.staff_views import desk_permission_required
 
 from .exceptions import LoyaltyError
 from .forms import (
@@ -29,22 +26,6 @@ from .forms import (
 from .models import EntryKind, Purchase, PurchaseReturn
 from .services import Earning, points_adjust, points_preview, purchase_record, purchase_return
 from .services.purchases import RecordedPurchase, purchase_void
-
-
-def desk_permission_required(permission: str):
-    """The staff desk (sign-in, then the desk permission), plus `permission` for this action."""
-
-    def decorator(view):
-        @staff_desk_required
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if not request.user.has_perm(permission):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 def _member_or_404(card_number: str):

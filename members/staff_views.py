@@ -54,6 +54,22 @@ def staff_desk_required(view):
     return wrapped
 
 
+def desk_permission_required(permission: str):
+    """The staff desk (sign-in, then the desk permission), plus `permission` for this action."""
+
+    def decorator(view):
+        @staff_desk_required
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not request.user.has_perm(permission):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
 @staff_desk_required
 @require_GET
 def desk(request: HttpRequest) -> HttpResponse:

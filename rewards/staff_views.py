@@ -6,12 +6,10 @@ code names, and what may happen to it, is the services' call.
 """
 
 from dataclasses import dataclass
-from functools import wraps
 
 from django import forms
 from django.contrib import messages
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import floatformat
@@ -27,7 +25,7 @@ from loyalty.exceptions import InvalidVoucher, LoyaltyError
 from loyalty.services import program_settings_get
 from members.identifiers import card_number_format
 from members.selectors import member_get_by_card
-from members.staff_views import staff_desk_required
+from members.staff_views import desk_permission_required
 
 from .codes import (
     ALPHABET,
@@ -52,22 +50,6 @@ from .services import (
     voucher_problem,
     voucher_use,
 )
-
-
-def rewards_permission_required(permission: str):
-    """The staff desk (sign-in, then the desk permission), plus `permission` for this action."""
-
-    def decorator(view):
-        @staff_desk_required
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if not request.user.has_perm(permission):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 class VoucherVoidForm(VoucherCodeForm):
@@ -177,7 +159,7 @@ def _reward_options(member) -> tuple[list[RewardOption], list[RewardOption]]:
     return redeemable, unavailable
 
 
-@rewards_permission_required("rewards.redeem_at_counter")
+@desk_permission_required("rewards.redeem_at_counter")
 @require_GET
 def reward_choose(request: HttpRequest, card_number: str) -> HttpResponse:
     """The rewards the member can have now, each with its own confirm button."""
@@ -197,7 +179,7 @@ def reward_choose(request: HttpRequest, card_number: str) -> HttpResponse:
     )
 
 
-@rewards_permission_required("rewards.redeem_at_counter")
+@desk_permission_required("rewards.redeem_at_counter")
 @require_POST
 def reward_redeem_view(request: HttpRequest, card_number: str, reward_id: int) -> HttpResponse:
     member = _member_or_404(card_number)
@@ -253,7 +235,7 @@ def reward_redeem_view(request: HttpRequest, card_number: str, reward_id: int) -
     return _to_member(member)
 
 
-@rewards_permission_required("rewards.void_redemption")
+@desk_permission_required("rewards.void_redemption")
 @require_POST
 def redemption_void_view(
     request: HttpRequest, card_number: str, redemption_id: int
@@ -358,7 +340,7 @@ def _voucher_page(
     return render(request, "staff/voucher_check.html", context)
 
 
-@rewards_permission_required("rewards.use_voucher")
+@desk_permission_required("rewards.use_voucher")
 @require_GET
 def voucher_check(request: HttpRequest) -> HttpResponse:
     """One box: the scanner types the code and Enter (`?code=`), or staff type it by hand."""
@@ -379,7 +361,7 @@ def _voucher_miss(request: HttpRequest, *, what: str, code: str) -> HttpResponse
     return _voucher_page(request, code=code)
 
 
-@rewards_permission_required("rewards.use_voucher")
+@desk_permission_required("rewards.use_voucher")
 @require_POST
 def voucher_use_view(request: HttpRequest) -> HttpResponse:
     form = VoucherCodeForm(request.POST)
@@ -409,7 +391,7 @@ def voucher_use_view(request: HttpRequest) -> HttpResponse:
     return _to_voucher()
 
 
-@rewards_permission_required("rewards.void_redemption")
+@desk_permission_required("rewards.void_redemption")
 @require_POST
 def voucher_void_view(request: HttpRequest) -> HttpResponse:
     form = VoucherVoidForm(request.POST)
