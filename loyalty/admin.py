@@ -15,6 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from .charts import safe_colour
 from .models import (
     ApiKey,
     Challenge,
@@ -522,7 +523,7 @@ class TierForm(forms.ModelForm):
 
     def clean_colour(self) -> str:
         colour = (self.cleaned_data.get("colour") or "").strip().lower()
-        if not re.fullmatch(r"#[0-9a-f]{6}", colour):
+        if not colour or safe_colour(colour, fallback="") != colour:
             raise forms.ValidationError(_("Enter a colour as #rrggbb, e.g. #d4af37."))
         return colour
 

@@ -12,7 +12,6 @@ at the same local time one year earlier (29 February counts from 28 February), e
 
 import calendar
 import datetime
-import re
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
@@ -21,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from ..charts import FALLBACK_COLOUR, safe_colour
 from ..models import (
     OutboxEmail,
     PointsAccount,
@@ -37,8 +37,7 @@ from .rulebook import rulebook
 
 WARNING_DAYS = 30
 CENT = Decimal("0.01")
-_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
-DEFAULT_COLOUR = "#8a8f98"
+DEFAULT_COLOUR = FALLBACK_COLOUR
 
 
 def years_shifted(moment: datetime.datetime, years: int) -> datetime.datetime:
@@ -177,7 +176,7 @@ def multiplier_display(value: Decimal) -> str:
 
 def tier_colour(tier: Tier) -> str:
     """The tier's colour when it is a plain #rrggbb, else the default grey: it goes into CSS."""
-    return tier.colour if _COLOUR.fullmatch(tier.colour or "") else DEFAULT_COLOUR
+    return safe_colour(tier.colour)
 
 
 def _member_can_get_email(account: PointsAccount) -> bool:
