@@ -10,20 +10,15 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from .models import Member
 from .privacy import member_close, member_data_export
 from .selectors import member_for_user
 from .views import no_membership
 
 
-def _member(request: HttpRequest) -> Member | None:
-    return member_for_user(request.user)
-
-
 @login_required
 @require_GET
 def data_export(request: HttpRequest) -> HttpResponse:
-    member = _member(request)
+    member = member_for_user(request.user)
     if member is None:
         return no_membership(request)
     response = HttpResponse(
@@ -55,7 +50,7 @@ class CloseAccountForm(forms.Form):
 @login_required
 @require_http_methods(["GET", "POST"])
 def close_account(request: HttpRequest) -> HttpResponse:
-    member = _member(request)
+    member = member_for_user(request.user)
     if member is None:
         return no_membership(request)
     form = CloseAccountForm(request.POST or None, user=request.user)

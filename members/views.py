@@ -23,14 +23,9 @@ from loyalty.services.tiers import tier_progress_get
 
 from .forms import ProfileForm
 from .identifiers import card_number_format
-from .models import Member
 from .qr import qr_png, qr_svg
 from .selectors import member_for_user
 from .services import PhoneInUse, member_profile_update
-
-
-def _member_of(request: HttpRequest) -> Member | None:
-    return member_for_user(request.user)
 
 
 def no_membership(request: HttpRequest) -> HttpResponse:
@@ -46,7 +41,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    member = _member_of(request)
+    member = member_for_user(request.user)
     if member is None:
         return no_membership(request)
     account = member.points_account
@@ -113,7 +108,7 @@ def _history_row(entry: PointsEntry) -> HistoryRow:
 @login_required
 @require_GET
 def history(request: HttpRequest) -> HttpResponse:
-    member = _member_of(request)
+    member = member_for_user(request.user)
     if member is None:
         return no_membership(request)
     account = member.points_account
@@ -151,7 +146,7 @@ def history(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def card(request: HttpRequest) -> HttpResponse:
-    member = _member_of(request)
+    member = member_for_user(request.user)
     if member is None:
         return no_membership(request)
     label = _("Member card %(number)s") % {"number": card_number_format(member.card_number)}
@@ -169,7 +164,7 @@ def card(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def card_png(request: HttpRequest) -> HttpResponse:
-    member = _member_of(request)
+    member = member_for_user(request.user)
     if member is None:
         return no_membership(request)
     response = HttpResponse(qr_png(member.card_number), content_type="image/png")
@@ -181,7 +176,7 @@ def card_png(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
-    member = _member_of(request)
+    member = member_for_user(request.user)
     if member is None:
         return no_membership(request)
     initial = {

@@ -31,13 +31,9 @@ from .selectors import (
 from .services import reward_availability_problem, reward_redeem
 
 
-def _member_of(request: HttpRequest) -> Member | None:
-    return member_for_user(request.user)
-
-
 @require_GET
 def reward_list(request: HttpRequest) -> HttpResponse:
-    member = _member_of(request)
+    member = member_for_user(request.user)
     balance = member.points_account.balance if member else None
     affordable_only = member is not None and request.GET.get("affordable") == "1"
     return render(
@@ -81,7 +77,7 @@ def _redeem(
 @require_http_methods(["GET", "POST"])
 def reward_detail(request: HttpRequest, slug: str) -> HttpResponse:
     reward = get_object_or_404(reward_list_visible(), slug=slug)
-    member = _member_of(request)
+    member = member_for_user(request.user)
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
@@ -129,7 +125,7 @@ def cause_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def my_rewards(request: HttpRequest) -> HttpResponse:
-    member = _member_of(request)
+    member = member_for_user(request.user)
     if member is None:
         return no_membership(request)
     active, past = redemption_lists_for_member(member=member)
@@ -148,7 +144,7 @@ def my_rewards(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def my_reward_detail(request: HttpRequest, redemption_id: int) -> HttpResponse:
-    member = _member_of(request)
+    member = member_for_user(request.user)
     redemption = (
         redemption_get_for_member(member=member, redemption_id=redemption_id) if member else None
     )
