@@ -1,5 +1,5 @@
 """The loyalty portal project and its points engine app (label `loyalty`)."""
 
-from .celery import app as celery_app
+from loyalty.celery import app as celery_app
 
 __all__ = ("celery_app",)

@@ -30,11 +30,10 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from loyalty.models import EntryKind, PointsEntry, PurchaseReturn
 from referrals.models import Referral, ReferralStatus
 from rewards.codes import voucher_code_format
 from rewards.models import Redemption, RedemptionChannel, RewardKind
-
-from .models import EntryKind, PointsEntry, PurchaseReturn
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import activity_views
+from loyalty import activity_views
 
 app_name = "activity"
 

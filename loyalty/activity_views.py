@@ -10,8 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from .activity import activity_list
-from .services.program import program_timezone
+from loyalty.activity import activity_list
+from loyalty.services.program import program_timezone
 
 # The log shows rows of these models, so it takes the right to view each of them.
 ACTIVITY_PERMISSIONS = (

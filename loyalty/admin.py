@@ -15,8 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from .charts import safe_colour
-from .models import (
+from loyalty.models import (
     ApiKey,
     Challenge,
     EarningRule,
@@ -35,10 +34,11 @@ from .models import (
     Tier,
     TierChange,
 )
-from .services import program_settings_get
-from .services.outbox import outbox_retry
-from .services.program import program_timezone
-from .services.tiers import tier_colour
+from loyalty.platform.colours import safe_colour
+from loyalty.services import program_settings_get
+from loyalty.services.outbox import outbox_retry
+from loyalty.services.program import program_timezone
+from loyalty.services.tiers import tier_colour
 
 
 @admin.register(Store)
@@ -617,7 +617,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
         if change:
             obj.save(update_fields=["name"])
             return
-        from .api.keys import api_key_create
+        from loyalty.api.keys import api_key_create
 
         created, raw_key = api_key_create(store=obj.store, name=obj.name, actor=request.user)
         for field in ["id", "prefix", "hashed_key", "created_at", "created_by_id"]:
@@ -631,7 +631,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Revoke the selected keys"), permissions=["change"])
     def revoke(self, request, queryset):
-        from .api.keys import api_key_revoke
+        from loyalty.api.keys import api_key_revoke
 
         count = sum(api_key_revoke(api_key=api_key) for api_key in queryset)
         self.message_user(

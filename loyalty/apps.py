@@ -9,6 +9,6 @@ class LoyaltyConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from .services import rulebook  # connects the rules-changed receivers
+        from loyalty.services import rulebook  # connects the rules-changed receivers
 
         post_migrate.connect(rulebook.rules_changed_by_migrations, sender=self)

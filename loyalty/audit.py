@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db.models import IntegerField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from .models import PointsAccount, PointsEntry, PointsLot
+from loyalty.models import PointsAccount, PointsEntry, PointsLot
 
 
 @dataclass(frozen=True)

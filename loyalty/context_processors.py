@@ -1,4 +1,4 @@
-from .services import program_settings_get
+from loyalty.services import program_settings_get
 
 
 def program(request) -> dict:

@@ -9,10 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
-from .exceptions import LoyaltyError
-from .models import EarningRule, RuleKind
-from .services.challenges import challenges_active
-from .services.surveys import COMMENT_MAX, survey_answer, survey_bonus_rule, survey_find
+from loyalty.models import EarningRule, RuleKind
+from loyalty.platform.errors import DomainError
+from loyalty.services.challenges import challenges_active
+from loyalty.services.surveys import COMMENT_MAX, survey_answer, survey_bonus_rule, survey_find
 
 
 class SurveyForm(forms.Form):
@@ -49,7 +49,7 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
                 score=form.cleaned_data["score"],
                 comment=form.cleaned_data["comment"],
             )
-        except LoyaltyError as error:
+        except DomainError as error:
             form.add_error(None, error.message)
         else:
             return render(

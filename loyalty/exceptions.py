@@ -2,14 +2,11 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from loyalty.platform.errors import DomainError
 
-class LoyaltyError(Exception):
+
+class LoyaltyError(DomainError):
     code = "loyalty_error"
-    default_message = _("The request could not be completed.")
-
-    def __init__(self, message=None):
-        self.message = message or self.default_message
-        super().__init__(str(self.message))
 
 
 class InsufficientPoints(LoyaltyError):
@@ -50,11 +47,6 @@ class AlreadyReversed(LoyaltyError):
 class DuplicateRequest(LoyaltyError):
     code = "duplicate_request"
     default_message = _("This request key was already used for a different request.")
-
-
-class TryAgain(LoyaltyError):
-    code = "try_again"
-    default_message = _("The system is busy. Please try again.")
 
 
 class RewardUnavailable(LoyaltyError):

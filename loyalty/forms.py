@@ -11,8 +11,8 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
-from .models import ProductCategory, PurchaseLine
-from .services import BasketLine, ReturnRequest
+from loyalty.models import ProductCategory, PurchaseLine
+from loyalty.services import BasketLine, ReturnRequest
 
 # Bounds that keep nonsense out of the services; the services still enforce the real rules.
 MAX_DESK_LINES = 50

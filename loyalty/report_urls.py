@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import report_views
+from loyalty import report_views
 
 app_name = "reports"
 

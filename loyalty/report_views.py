@@ -29,10 +29,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from .charts import Bar, Series, grouped_bar_chart, horizontal_bar_chart
-from .models import Store
-from .reports import MAX_PERIOD_MONTHS, Report, ReportPeriod, report_snapshot_get
-from .services.program import program_timezone
+from loyalty.backoffice.charts import Bar, Series, grouped_bar_chart, horizontal_bar_chart
+from loyalty.models import Store
+from loyalty.reports import MAX_PERIOD_MONTHS, Report, ReportPeriod, report_snapshot_get
+from loyalty.services.program import program_timezone
 
 REPORTS_PERMISSION = "loyalty.view_reports"
 

@@ -33,11 +33,7 @@ from django.db.models import Count, F, FloatField, Q, QuerySet, Sum
 from django.db.models.functions import Cast, TruncMonth
 from django.utils import timezone
 
-from members.models import Member
-from referrals.models import Referral, ReferralCode, ReferralStatus
-from rewards.models import Redemption, RewardKind
-
-from .models import (
+from loyalty.models import (
     EntryKind,
     PointsAccount,
     PointsEntry,
@@ -48,7 +44,10 @@ from .models import (
     Store,
     Tier,
 )
-from .services.program import program_settings_get, program_timezone
+from loyalty.services.program import program_settings_get, program_timezone
+from members.models import Member
+from referrals.models import Referral, ReferralCode, ReferralStatus
+from rewards.models import Redemption, RewardKind
 
 CENT = Decimal("0.01")
 # The longest period a report covers; keeps the monthly chart readable and the scans bounded.
@@ -698,8 +697,8 @@ def nps_summary_get(*, period: ReportPeriod) -> NpsSummary:
     from django.db.models import Count, Q
     from django.db.models.functions import TruncMonth
 
-    from .models import SurveyInvitation
-    from .services.surveys import nps_summary
+    from loyalty.models import SurveyInvitation
+    from loyalty.services.surveys import nps_summary
 
     totals = nps_summary(start=period.start, end=period.end)
     rows = (

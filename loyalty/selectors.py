@@ -7,8 +7,8 @@ from decimal import Decimal
 from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
-from .models import PointsAccount, PointsEntry, PointsLot, Purchase
-from .services.program import program_settings_get, program_timezone
+from loyalty.models import PointsAccount, PointsEntry, PointsLot, Purchase
+from loyalty.services.program import program_settings_get, program_timezone
 
 
 def entry_list(*, account: PointsAccount, kind: str | None = None) -> QuerySet[PointsEntry]:

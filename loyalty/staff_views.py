@@ -11,11 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from members.selectors import member_get_by_card
-from members.staff_views import desk_permission_required
-
-from .exceptions import LoyaltyError
-from .forms import (
+from loyalty.forms import (
     PURCHASE_LINES_PREFIX,
     PointsAdjustForm,
     PurchaseForm,
@@ -23,9 +19,18 @@ from .forms import (
     PurchaseReturnForm,
     desk_key_new,
 )
-from .models import EntryKind, Purchase, PurchaseReturn
-from .services import Earning, points_adjust, points_preview, purchase_record, purchase_return
-from .services.purchases import RecordedPurchase, purchase_void
+from loyalty.models import EntryKind, Purchase, PurchaseReturn
+from loyalty.platform.errors import DomainError
+from loyalty.services import (
+    Earning,
+    points_adjust,
+    points_preview,
+    purchase_record,
+    purchase_return,
+)
+from loyalty.services.purchases import RecordedPurchase, purchase_void
+from members.selectors import member_get_by_card
+from members.staff_views import desk_permission_required
 
 
 def _member_or_404(card_number: str):
@@ -163,7 +168,7 @@ def purchase_new(request: HttpRequest, card_number: str) -> HttpResponse:
                         lines=lines,
                         actor=request.user,
                     )
-                except LoyaltyError as error:
+                except DomainError as error:
                     form.add_error(None, error.message)
                 else:
                     _recorded_message(request, recorded)
@@ -211,7 +216,7 @@ def purchase_return_new(request: HttpRequest, card_number: str, purchase_id: int
                     store=request.user.store,
                     external_id=form.cleaned_data["return_key"],
                 )
-            except LoyaltyError as error:
+            except DomainError as error:
                 form.add_error(None, error.message)
             else:
                 messages.success(request, _taken_back_message(purchase_return_row, voided=False))
@@ -243,7 +248,7 @@ def purchase_void_view(request: HttpRequest, card_number: str, purchase_id: int)
         purchase_return_row = purchase_void(
             purchase=purchase, actor=request.user, store=request.user.store
         )
-    except LoyaltyError as error:
+    except DomainError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _taken_back_message(purchase_return_row, voided=True))
@@ -267,7 +272,7 @@ def points_adjust_new(request: HttpRequest, card_number: str) -> HttpResponse:
                     # Scoped to the account: a key can never answer with another member's entry.
                     idempotency_key=f"staff-adjust:{account.pk}:{form.cleaned_data['adjust_key']}",
                 )
-            except LoyaltyError as error:
+            except DomainError as error:
                 form.add_error(None, error.message)
             else:
                 messages.success(

@@ -6,25 +6,16 @@ broker's visibility timeout (see CELERY_BROKER_TRANSPORT_OPTIONS).
 """
 
 from celery import shared_task
-from django.db import DatabaseError
 
-from .api.idempotency import idempotent_requests_prune
-from .reports import report_snapshot_refresh_default
-from .services import points_release_due
-from .services.birthdays import birthday_rewards_grant
-from .services.expiry import points_expire_due, points_expire_inactive
-from .services.outbox import outbox_send_due
-from .services.reminders import expiry_reminders_queue, inactivity_reminders_queue
-from .services.tiers import tiers_recalculate
-
-TASK_OPTIONS = {
-    "acks_late": True,
-    "autoretry_for": (DatabaseError,),
-    "retry_backoff": 30,
-    "retry_backoff_max": 600,
-    "retry_jitter": True,
-    "max_retries": 5,
-}
+from loyalty.api.idempotency import idempotent_requests_prune
+from loyalty.platform.tasks import TASK_OPTIONS
+from loyalty.reports import report_snapshot_refresh_default
+from loyalty.services import points_release_due
+from loyalty.services.birthdays import birthday_rewards_grant
+from loyalty.services.expiry import points_expire_due, points_expire_inactive
+from loyalty.services.outbox import outbox_send_due
+from loyalty.services.reminders import expiry_reminders_queue, inactivity_reminders_queue
+from loyalty.services.tiers import tiers_recalculate
 
 
 @shared_task(name="loyalty.release_pending_points", **TASK_OPTIONS)

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from loyalty import engagement_views
-from loyalty.ratelimit import admin_login_limited
+from loyalty.platform.ratelimit import admin_login_limited
 from loyalty.views import healthz
 from members.email_views import unsubscribe
 from members.views import home

@@ -2,7 +2,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from .health import broker_is_up, database_is_up
+from loyalty.platform.health import broker_is_up, database_is_up
 
 
 @never_cache

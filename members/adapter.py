@@ -5,11 +5,10 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 
-from loyalty.exceptions import LoyaltyError
+from loyalty.platform.errors import DomainError
+from members.services import member_create
 from referrals.services import referral_attach
 from referrals.views import invitation_code
-
-from .services import member_create
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -41,6 +40,6 @@ class AccountAdapter(DefaultAccountAdapter):
             return
         try:
             referral_attach(friend=member, code=code, ip=request.META.get("REMOTE_ADDR"))
-        except LoyaltyError:
+        except DomainError:
             # A stale invitation cookie must never stop anyone from joining.
             return

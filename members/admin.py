@@ -3,9 +3,9 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .identifiers import card_number_format
-from .models import Member, User
-from .services import member_create
+from members.identifiers import card_number_format
+from members.models import Member, User
+from members.services import member_create
 
 
 @admin.register(User)

@@ -5,9 +5,9 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from .models import Member
-from .services import member_unsubscribe
-from .unsubscribe import unsubscribe_read
+from members.models import Member
+from members.services import member_unsubscribe
+from members.unsubscribe import unsubscribe_read
 
 
 # The signed token is the credential; mail clients' one-click POST (RFC 8058) has no CSRF

@@ -4,11 +4,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from members.identifiers import phone_normalize
+from members.models import Member
 from referrals.codes import referral_code_normalize
 from referrals.services import referral_code_find
-
-from .identifiers import phone_normalize
-from .models import Member
 
 
 class NameFields(forms.Form):

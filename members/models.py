@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .identifiers import CARD_NUMBER_LENGTH
+from members.identifiers import CARD_NUMBER_LENGTH
 
 
 class UserManager(BaseUserManager):

@@ -12,11 +12,10 @@ from django.utils import timezone
 
 from loyalty.models import PointsEntry, Purchase
 from loyalty.services import lock_accounts
+from members.models import Member
 from referrals.models import Referral, ReferralCode
 from rewards.models import Redemption, RedemptionStatus
 from rewards.services import redemption_void
-
-from .models import Member
 
 
 def _when(moment: datetime.datetime | None) -> str | None:

@@ -10,9 +10,9 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from .privacy import member_close, member_data_export
-from .selectors import member_for_user
-from .views import no_membership
+from members.privacy import member_close, member_data_export
+from members.selectors import member_for_user
+from members.views import no_membership
 
 
 @login_required

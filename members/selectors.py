@@ -2,8 +2,8 @@
 
 from django.db.models import QuerySet
 
-from .identifiers import card_number_is_valid, card_number_normalize, phone_normalize
-from .models import Member
+from members.identifiers import card_number_is_valid, card_number_normalize, phone_normalize
+from members.models import Member
 
 
 def _members() -> QuerySet[Member]:

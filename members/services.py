@@ -7,12 +7,11 @@ from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
 
 from loyalty.services import points_account_open, signup_bonus_grant
+from members.identifiers import card_number_generate, phone_normalize
+from members.models import Member, User
+from members.roles import PROGRAM_MANAGERS, STORE_STAFF
+from members.unsubscribe import PURPOSES
 from referrals.services import referral_code_for
-
-from .identifiers import card_number_generate, phone_normalize
-from .models import Member, User
-from .roles import PROGRAM_MANAGERS, STORE_STAFF
-from .unsubscribe import PURPOSES
 
 # With 10^10 possible numbers a collision is rare; a few retries make it impossible in practice.
 _CARD_NUMBER_ATTEMPTS = 8

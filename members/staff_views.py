@@ -12,18 +12,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from loyalty import ratelimit
 from loyalty.models import Purchase
+from loyalty.platform import ratelimit
 from loyalty.selectors import entry_list, purchase_list_recent
 from loyalty.services.purchases import purchase_void_allowed
+from members.forms import MemberSearchForm
+from members.identifiers import card_number_format
+from members.selectors import member_find, member_get_by_card
 from rewards.codes import voucher_code_format
 from rewards.models import Redemption, RedemptionStatus
 from rewards.selectors import redemption_list_for_member
 from rewards.services import redemption_void_allowed
-
-from .forms import MemberSearchForm
-from .identifiers import card_number_format
-from .selectors import member_find, member_get_by_card
 
 STAFF_DESK_PERMISSION = "members.use_staff_desk"
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import privacy_views, views
+from members import privacy_views, views
 
 app_name = "members"
 

@@ -20,12 +20,11 @@ from loyalty.selectors import (
 from loyalty.services.challenges import challenge_cards_for_member
 from loyalty.services.program import program_timezone
 from loyalty.services.tiers import tier_progress_get
-
-from .forms import ProfileForm
-from .identifiers import card_number_format
-from .qr import qr_png, qr_svg
-from .selectors import member_for_user
-from .services import PhoneInUse, member_profile_update
+from members.forms import ProfileForm
+from members.identifiers import card_number_format
+from members.qr import qr_png, qr_svg
+from members.selectors import member_for_user
+from members.services import PhoneInUse, member_profile_update
 
 
 def no_membership(request: HttpRequest) -> HttpResponse:

@@ -4,10 +4,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from loyalty.exceptions import LoyaltyError
-
-from .models import Referral, ReferralCode, ReferralSettings, ReferralStatus
-from .services import referral_approve, referral_reject, referral_settings_get
+from loyalty.platform.errors import DomainError
+from referrals.models import Referral, ReferralCode, ReferralSettings, ReferralStatus
+from referrals.services import referral_approve, referral_reject, referral_settings_get
 
 
 @admin.register(ReferralSettings)
@@ -80,7 +79,7 @@ class ReferralAdmin(admin.ModelAdmin):
         ):
             try:
                 action(referral=referral, actor=request.user)
-            except LoyaltyError:
+            except DomainError:
                 refused += 1
             else:
                 done += 1

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .codes import CODE_LENGTH
+from referrals.codes import CODE_LENGTH
 
 
 class ReferralSettings(models.Model):

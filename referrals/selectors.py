@@ -2,8 +2,8 @@
 
 from dataclasses import dataclass
 
-from .models import Referral, ReferralStatus
-from .services import friend_short_name
+from referrals.models import Referral, ReferralStatus
+from referrals.services import friend_short_name
 
 
 @dataclass(frozen=True)

@@ -19,13 +19,13 @@ from loyalty.exceptions import (
     SelfReferral,
 )
 from loyalty.models import EntryKind, PointsLot, Purchase
+from loyalty.platform.db import atomic_with_retry
 from loyalty.services import lock_accounts, program_settings_get
-from loyalty.services.ledger import atomic_with_retry, credit_locked, pending_lot_cancel
+from loyalty.services.ledger import credit_locked, pending_lot_cancel
 from loyalty.services.outbox import email_queue
 from loyalty.services.program import lot_expires_at, program_timezone
-
-from .codes import email_canonical, referral_code_generate, referral_code_normalize
-from .models import Referral, ReferralCode, ReferralSettings, ReferralStatus
+from referrals.codes import email_canonical, referral_code_generate, referral_code_normalize
+from referrals.models import Referral, ReferralCode, ReferralSettings, ReferralStatus
 
 _CODE_ATTEMPTS = 8
 

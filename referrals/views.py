@@ -11,10 +11,9 @@ from django.views.decorators.http import require_GET
 from members.qr import qr_svg
 from members.selectors import member_for_user
 from members.views import no_membership
-
-from .models import ReferralCode
-from .selectors import referral_list_for_referrer, referral_points_earned
-from .services import (
+from referrals.models import ReferralCode
+from referrals.selectors import referral_list_for_referrer, referral_points_earned
+from referrals.services import (
     friend_short_name,
     referral_code_find,
     referral_code_for,

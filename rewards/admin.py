@@ -5,12 +5,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from loyalty.admin import ReadOnlyAdminMixin
-
-from .codes import voucher_code_format
-from .images import RewardImageField
-from .models import Cause, Redemption, Reward
-from .selectors import cause_list_with_totals, reward_list_with_totals
-from .services import rewards_set_active
+from rewards.codes import voucher_code_format
+from rewards.images import RewardImageField
+from rewards.models import Cause, Redemption, Reward
+from rewards.selectors import cause_list_with_totals, reward_list_with_totals
+from rewards.services import rewards_set_active
 
 
 class RewardAdminForm(forms.ModelForm):

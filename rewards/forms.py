@@ -3,7 +3,7 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Reward
+from rewards.models import Reward
 
 
 class RedeemForm(forms.Form):

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from .codes import CODE_LENGTH
+from rewards.codes import CODE_LENGTH
 
 
 class Cause(models.Model):

@@ -7,8 +7,8 @@ from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .models import Cause, Redemption, RedemptionStatus, Reward, RewardKind
-from .services import redemptions_counted_for_limit, reward_availability_problem
+from rewards.models import Cause, Redemption, RedemptionStatus, Reward, RewardKind
+from rewards.services import redemptions_counted_for_limit, reward_availability_problem
 
 COUNTED = ~Q(redemptions__status=RedemptionStatus.VOID)
 

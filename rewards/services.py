@@ -24,18 +24,25 @@ from loyalty.exceptions import (
     VoucherVoid,
 )
 from loyalty.models import EntryKind, OutboxEmail
+from loyalty.platform.db import atomic_with_retry
 from loyalty.services import lock_accounts, points_spend_reverse, program_settings_get
-from loyalty.services.ledger import atomic_with_retry, spend_locked
+from loyalty.services.ledger import spend_locked
 from loyalty.services.outbox import email_queue
 from loyalty.services.program import program_timezone
-
-from .codes import (
+from rewards.codes import (
     voucher_code_format,
     voucher_code_generate,
     voucher_code_is_valid,
     voucher_code_normalize,
 )
-from .models import LimitPeriod, Redemption, RedemptionChannel, RedemptionStatus, Reward, RewardKind
+from rewards.models import (
+    LimitPeriod,
+    Redemption,
+    RedemptionChannel,
+    RedemptionStatus,
+    Reward,
+    RewardKind,
+)
 
 _CODE_ATTEMPTS = 8
 

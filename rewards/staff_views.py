@@ -20,29 +20,29 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from loyalty import ratelimit
-from loyalty.exceptions import InvalidVoucher, LoyaltyError
+from loyalty.exceptions import InvalidVoucher
+from loyalty.platform import ratelimit
+from loyalty.platform.errors import DomainError
 from loyalty.services import program_settings_get
 from members.identifiers import card_number_format
 from members.selectors import member_get_by_card
 from members.staff_views import desk_permission_required
-
-from .codes import (
+from rewards.codes import (
     ALPHABET,
     CODE_LENGTH,
     voucher_code_format,
     voucher_code_is_valid,
     voucher_code_normalize,
 )
-from .forms import RedeemForm, VoucherCodeForm
-from .models import Redemption, RedemptionChannel, RedemptionStatus, Reward, RewardKind
-from .selectors import (
+from rewards.forms import RedeemForm, VoucherCodeForm
+from rewards.models import Redemption, RedemptionChannel, RedemptionStatus, Reward, RewardKind
+from rewards.selectors import (
     catalogue,
     redemption_get_for_member,
     reward_list_visible,
     reward_redemptions_left,
 )
-from .services import (
+from rewards.services import (
     redemption_void,
     redemption_void_allowed,
     reward_redeem,
@@ -208,7 +208,7 @@ def reward_redeem_view(request: HttpRequest, card_number: str, reward_id: int) -
             # the redemption it made, never spend again or name another reward.
             idempotency_key=(f"counter:{member.pk}:{reward.pk}:{form.cleaned_data['request_key']}"),
         )
-    except LoyaltyError as error:
+    except DomainError as error:
         messages.error(request, error.message)
         return back
     if redemption.issued_at < started:
@@ -257,7 +257,7 @@ def redemption_void_view(
             store=request.user.store,
             reason=_void_reason(reason),
         )
-    except LoyaltyError as error:
+    except DomainError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _voided_message(redemption))
@@ -377,7 +377,7 @@ def voucher_use_view(request: HttpRequest) -> HttpResponse:
         redemption = voucher_use(code=code, actor=request.user, store=store)
     except InvalidVoucher:
         return _voucher_miss(request, what="voucher use", code=code)
-    except LoyaltyError as error:
+    except DomainError as error:
         return _voucher_page(request, code=code, error=error.message)
     messages.success(
         request,
@@ -418,7 +418,7 @@ def voucher_void_view(request: HttpRequest) -> HttpResponse:
             store=request.user.store,
             reason=_void_reason(form.cleaned_data["reason"]),
         )
-    except LoyaltyError as error:
+    except DomainError as error:
         return _voucher_page(request, code=code, error=error.message)
     messages.success(request, _voided_message(redemption))
     return _to_voucher(redemption.code)

@@ -2,9 +2,8 @@
 
 from celery import shared_task
 
-from loyalty.tasks import TASK_OPTIONS
-
-from .services import vouchers_expire_due, vouchers_remind_expiring
+from loyalty.platform.tasks import TASK_OPTIONS
+from rewards.services import vouchers_expire_due, vouchers_remind_expiring
 
 
 @shared_task(name="rewards.expire_vouchers", **TASK_OPTIONS)

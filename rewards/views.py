@@ -9,17 +9,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from loyalty.exceptions import LoyaltyError
+from loyalty.platform.errors import DomainError
 from loyalty.services.program import program_timezone
 from members.models import Member
 from members.qr import qr_svg
 from members.selectors import member_for_user
 from members.views import no_membership
-
-from .codes import voucher_code_format
-from .forms import RedeemForm
-from .models import Redemption, RedemptionChannel, RedemptionStatus, Reward, RewardKind
-from .selectors import (
+from rewards.codes import voucher_code_format
+from rewards.forms import RedeemForm
+from rewards.models import Redemption, RedemptionChannel, RedemptionStatus, Reward, RewardKind
+from rewards.selectors import (
     catalogue,
     cause_list_with_totals,
     redemption_get_for_member,
@@ -28,7 +27,7 @@ from .selectors import (
     reward_redemptions_left,
     voucher_is_usable,
 )
-from .services import reward_availability_problem, reward_redeem
+from rewards.services import reward_availability_problem, reward_redeem
 
 
 @require_GET
@@ -68,7 +67,7 @@ def _redeem(
             # redemption it made, never spend again or reveal someone else's.
             idempotency_key=f"web:{member.pk}:{reward.pk}:{form.cleaned_data['request_key']}",
         )
-    except LoyaltyError as error:
+    except DomainError as error:
         form.add_error(None, error.message)
         return form, None
     return form, redemption

@@ -69,7 +69,7 @@ def redis_down(settings):
     server.start()
     settings.CACHES = {
         "default": {
-            "BACKEND": "loyalty.cache.FailOpenRedisCache",  # as in production
+            "BACKEND": "loyalty.platform.cache.FailOpenRedisCache",  # as in production
             "LOCATION": server.url,
         }
     }
@@ -148,7 +148,7 @@ def test_members_sign_in_and_reset_their_password_with_redis_down(
 
 
 def test_the_fail_open_cache_misses_drops_and_lets_through_when_redis_is_down():
-    from loyalty.cache import FailOpenRedisCache
+    from loyalty.platform.cache import FailOpenRedisCache
 
     server = PrivateRedis()
     server.start()

@@ -13,7 +13,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from loyalty import ratelimit
+from loyalty.platform import ratelimit
 from rewards.models import RedemptionChannel
 from rewards.services import reward_redeem
 from tests.factories import PASSWORD, create_staff
@@ -40,7 +40,7 @@ def _warnings(caplog) -> list[str]:
     return [
         record.getMessage()
         for record in caplog.records
-        if record.name == "loyalty.ratelimit" and record.levelno == logging.WARNING
+        if record.name == "loyalty.platform.ratelimit" and record.levelno == logging.WARNING
     ]
 
 

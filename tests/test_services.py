@@ -21,5 +21,5 @@ def test_the_suite_runs_on_postgresql():
 def test_the_cache_and_broker_are_redis():
     cache.set("services-check", 42)
     assert cache.get("services-check") == 42
-    assert settings.CACHES["default"]["BACKEND"] == "loyalty.cache.FailOpenRedisCache"
+    assert settings.CACHES["default"]["BACKEND"] == "loyalty.platform.cache.FailOpenRedisCache"
     assert settings.CELERY_BROKER_URL.startswith("redis://")

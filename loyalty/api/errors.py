@@ -2,7 +2,7 @@
 
 `code` is stable and meant for programs; `message` is for people and may change; `fields` maps
 each invalid request field to its messages (nested like the request) and is empty otherwise.
-Domain failures (`loyalty.exceptions.LoyaltyError`) keep their own code:
+Domain failures (`loyalty.platform.errors.DomainError`) keep their own code:
 422 when the request cannot be honoured as asked, 409 when it conflicts with the state of
 something (a used voucher, a reward out of stock), 404 for an unknown voucher, 503 with
 `Retry-After` when the database stayed busy.
@@ -17,7 +17,7 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
-from loyalty.exceptions import LoyaltyError, TryAgain
+from loyalty.platform.errors import DomainError, TryAgain
 
 STATUS_BY_CODE = {
     "invalid_purchase": status.HTTP_422_UNPROCESSABLE_ENTITY,
@@ -43,7 +43,7 @@ def error_body(code: str, message, fields: dict | None = None) -> dict:
     return {"code": code, "message": str(message), "fields": fields or {}}
 
 
-def loyalty_error_status(error: LoyaltyError) -> int:
+def loyalty_error_status(error: DomainError) -> int:
     return STATUS_BY_CODE.get(error.code, status.HTTP_422_UNPROCESSABLE_ENTITY)
 
 
@@ -93,7 +93,7 @@ def _validation_body(error: exceptions.ValidationError) -> dict:
 
 def api_exception_handler(exc, context) -> Response | None:
     """DRF's exception handler, answering in the one error shape."""
-    if isinstance(exc, LoyaltyError):
+    if isinstance(exc, DomainError):
         set_rollback()
         headers = {"Retry-After": str(TRY_AGAIN_SECONDS)} if isinstance(exc, TryAgain) else None
         return Response(

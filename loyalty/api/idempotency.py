@@ -21,10 +21,9 @@ from rest_framework import serializers, status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from loyalty.api.errors import RequestInProgress
 from loyalty.exceptions import DuplicateRequest
 from loyalty.models import IdempotentRequest
-
-from .errors import RequestInProgress
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"

@@ -2,10 +2,9 @@
 
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse
 
+from loyalty.api.errors import error_body
+from loyalty.api.serializers import ErrorSerializer
 from loyalty.services.earning import MAX_LINES
-
-from .errors import error_body
-from .serializers import ErrorSerializer
 
 MESSAGES = {
     "invalid": "lines[0].amount: Ensure this value is greater than or equal to 0.01.",

@@ -22,6 +22,13 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from loyalty.api import serializers as s
+from loyalty.api.authentication import ApiKeyAuthentication, MemberSessionAuthentication
+from loyalty.api.idempotency import idempotency_key_get, idempotent
+from loyalty.api.keys import api_key_hash
+from loyalty.api.permissions import IsMember, IsStoreApiKey
+from loyalty.api.schema import IDEMPOTENCY_KEY, MEMBER_AUTH, POST_ERRORS, STORE_AUTH, errors
+from loyalty.api.throttles import ApiKeyRateThrottle, MemberRateThrottle
 from loyalty.exceptions import InvalidReturn
 from loyalty.models import ApiKey, Purchase, PurchaseLine, PurchaseReturn
 from loyalty.selectors import entry_list, expiring_points, points_cash_value
@@ -39,14 +46,6 @@ from members.selectors import member_find, member_get_by_card
 from rewards.models import Redemption, RedemptionChannel, Reward
 from rewards.selectors import catalogue, redemption_list_for_member
 from rewards.services import redemption_void, reward_redeem, voucher_find, voucher_use
-
-from . import serializers as s
-from .authentication import ApiKeyAuthentication, MemberSessionAuthentication
-from .idempotency import idempotency_key_get, idempotent
-from .keys import api_key_hash
-from .permissions import IsMember, IsStoreApiKey
-from .schema import IDEMPOTENCY_KEY, MEMBER_AUTH, POST_ERRORS, STORE_AUTH, errors
-from .throttles import ApiKeyRateThrottle, MemberRateThrottle
 
 # --- errors of the API itself ---------------------------------------------------------------
 

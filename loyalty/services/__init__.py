@@ -1,7 +1,7 @@
 """Every state change of the points engine, one transaction each."""
 
-from .earning import BasketLine, Earning, points_preview
-from .ledger import (
+from loyalty.services.earning import BasketLine, Earning, points_preview
+from loyalty.services.ledger import (
     lock_accounts,
     points_account_open,
     points_adjust,
@@ -10,15 +10,15 @@ from .ledger import (
     points_spend,
     points_spend_reverse,
 )
-from .program import program_settings_get
-from .purchases import (
+from loyalty.services.program import program_settings_get
+from loyalty.services.purchases import (
     ReturnRequest,
     purchase_record,
     purchase_return,
     purchase_void,
     signup_bonus_grant,
 )
-from .tiers import (
+from loyalty.services.tiers import (
     TierProgress,
     TierRecalculation,
     tier_for_metric,

@@ -5,13 +5,12 @@ import datetime
 
 from django.utils import timezone
 
+from loyalty.models import EntryKind, OutboxEmail, RuleKind
+from loyalty.services.earning import bonus_rule_best
+from loyalty.services.ledger import points_credit
+from loyalty.services.outbox import email_queue
+from loyalty.services.program import program_settings_get, program_timezone
 from members.models import Member
-
-from ..models import EntryKind, OutboxEmail, RuleKind
-from .earning import bonus_rule_best
-from .ledger import points_credit
-from .outbox import email_queue
-from .program import program_settings_get, program_timezone
 
 
 def birthday_members(*, today: datetime.date, mode: str):

@@ -13,8 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..exceptions import LoyaltyError
-from ..models import (
+from loyalty.models import (
     Challenge,
     ChallengeCard,
     ChallengeStamp,
@@ -24,9 +23,10 @@ from ..models import (
     Purchase,
     PurchaseLine,
 )
-from .ledger import credit_locked
-from .program import lot_expires_at, program_settings_get
-from .rulebook import rulebook
+from loyalty.platform.errors import DomainError
+from loyalty.services.ledger import credit_locked
+from loyalty.services.program import lot_expires_at, program_settings_get
+from loyalty.services.rulebook import rulebook
 
 
 def challenges_active(*, at: datetime.datetime):
@@ -146,7 +146,7 @@ def _pay_out(card: ChallengeCard, *, purchase: Purchase, account: PointsAccount)
                 channel=RedemptionChannel.ONLINE,
                 idempotency_key=f"challenge-voucher:{card.challenge_id}:{card.account_id}:{card.round}",
             )
-    except LoyaltyError:
+    except DomainError:
         # The prize is out of stock or no longer offered: the member keeps its points.
         card.prize_redemption = None
 

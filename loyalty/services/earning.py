@@ -25,8 +25,8 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..exceptions import InvalidPurchase
-from ..models import (
+from loyalty.exceptions import InvalidPurchase
+from loyalty.models import (
     EarningRule,
     ProductCategory,
     ProgramSettings,
@@ -35,8 +35,8 @@ from ..models import (
     Store,
     Tier,
 )
-from .program import program_timezone
-from .rulebook import rulebook
+from loyalty.services.program import program_timezone
+from loyalty.services.rulebook import rulebook
 
 
 @dataclass(frozen=True)

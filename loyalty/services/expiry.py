@@ -12,9 +12,9 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import EntryKind, PointsAccount, PointsLot
-from .ledger import atomic_with_retry
-from .program import program_settings_get
+from loyalty.models import EntryKind, PointsAccount, PointsLot
+from loyalty.platform.db import atomic_with_retry
+from loyalty.services.program import program_settings_get
 
 BATCH_SIZE = 10_000
 

@@ -14,8 +14,8 @@ from django.template import Context
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 
-from ..models import OutboxEmail, OutboxStatus, ProgramSettings
-from .program import program_settings_get
+from loyalty.models import OutboxEmail, OutboxStatus, ProgramSettings
+from loyalty.services.program import program_settings_get
 
 logger = logging.getLogger(__name__)
 

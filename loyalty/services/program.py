@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from ..models import ExpiryPolicy, ProgramSettings
+from loyalty.models import ExpiryPolicy, ProgramSettings
 
 # Within one web request (ProgramSettingsOncePerRequestMiddleware) the row is read once: a page
 # asks for it from its view, its helpers and the template context, and nothing is gained by

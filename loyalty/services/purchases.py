@@ -9,8 +9,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..exceptions import InvalidPurchase, InvalidReturn, PurchaseConflict, VoidNotAllowed
-from ..models import (
+from loyalty.exceptions import InvalidPurchase, InvalidReturn, PurchaseConflict, VoidNotAllowed
+from loyalty.models import (
     EntryKind,
     PointsEntry,
     PointsLot,
@@ -21,9 +21,15 @@ from ..models import (
     RuleKind,
     Store,
 )
-from .challenges import challenge_stamp_purchase, challenge_unstamp_returned
-from .earning import BasketLine, basket_clean, bonus_rule_best, earned_on_day, earning_compute
-from .ledger import (
+from loyalty.services.challenges import challenge_stamp_purchase, challenge_unstamp_returned
+from loyalty.services.earning import (
+    BasketLine,
+    basket_clean,
+    bonus_rule_best,
+    earned_on_day,
+    earning_compute,
+)
+from loyalty.services.ledger import (
     _allocate,
     _take_from_lots,
     _write_entry,
@@ -32,10 +38,10 @@ from .ledger import (
     lock_account,
     points_credit,
 )
-from .program import lot_expires_at, program_settings_get
-from .rulebook import rulebook
-from .surveys import survey_invite_after
-from .tiers import tier_upgrade_if_reached
+from loyalty.services.program import lot_expires_at, program_settings_get
+from loyalty.services.rulebook import rulebook
+from loyalty.services.surveys import survey_invite_after
+from loyalty.services.tiers import tier_upgrade_if_reached
 
 # A till's clock may run a little ahead of ours; more than this is a date in the future.
 CLOCK_SKEW = datetime.timedelta(minutes=5)

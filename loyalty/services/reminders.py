@@ -8,13 +8,12 @@ from django.conf import settings
 from django.db.models import Sum
 from django.utils import timezone
 
+from loyalty.models import PointsAccount, PointsLot, ProgramSettings
+from loyalty.services.expiry import inactive_accounts
+from loyalty.services.outbox import EmailToQueue, emails_queue_bulk, outbox_keys_taken
+from loyalty.services.program import program_settings_get, program_timezone
 from members.unsubscribe import unsubscribe_url
 from rewards.selectors import rewards_redeemable_now, rewards_within_reach
-
-from ..models import PointsAccount, PointsLot, ProgramSettings
-from .expiry import inactive_accounts
-from .outbox import EmailToQueue, emails_queue_bulk, outbox_keys_taken
-from .program import program_settings_get, program_timezone
 
 # Emails written per round trip: a few queries and one INSERT for each chunk, not ten queries
 # an email. Below SQLite's 999 variables a query, so `key IN (...)` needs no splitting.

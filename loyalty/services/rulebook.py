@@ -21,7 +21,7 @@ from decimal import Decimal
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from ..models import (
+from loyalty.models import (
     Challenge,
     EarningRule,
     ProductCategory,
@@ -30,7 +30,7 @@ from ..models import (
     Tier,
     rules_version_default,
 )
-from .program import program_settings_forget, program_settings_get
+from loyalty.services.program import program_settings_forget, program_settings_get
 
 
 @dataclass(frozen=True)

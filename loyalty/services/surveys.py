@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..exceptions import LoyaltyError
-from ..models import (
+from loyalty.exceptions import LoyaltyError
+from loyalty.models import (
     EntryKind,
     PointsAccount,
     ProgramSettings,
@@ -18,10 +18,11 @@ from ..models import (
     RuleKind,
     SurveyInvitation,
 )
-from .earning import bonus_rule_best
-from .ledger import atomic_with_retry, credit_locked, lock_accounts
-from .outbox import email_queue
-from .program import lot_expires_at, program_settings_get
+from loyalty.platform.db import atomic_with_retry
+from loyalty.services.earning import bonus_rule_best
+from loyalty.services.ledger import credit_locked, lock_accounts
+from loyalty.services.outbox import email_queue
+from loyalty.services.program import lot_expires_at, program_settings_get
 
 _SALT = "loyalty.survey"
 COMMENT_MAX = 2000

@@ -20,8 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from ..charts import FALLBACK_COLOUR, safe_colour
-from ..models import (
+from loyalty.models import (
     OutboxEmail,
     PointsAccount,
     ProgramSettings,
@@ -30,10 +29,12 @@ from ..models import (
     Tier,
     TierChange,
 )
-from .ledger import atomic_with_retry, lock_accounts
-from .outbox import email_queue
-from .program import program_settings_get, program_timezone
-from .rulebook import rulebook
+from loyalty.platform.colours import FALLBACK_COLOUR, safe_colour
+from loyalty.platform.db import atomic_with_retry
+from loyalty.services.ledger import lock_accounts
+from loyalty.services.outbox import email_queue
+from loyalty.services.program import program_settings_get, program_timezone
+from loyalty.services.rulebook import rulebook
 
 WARNING_DAYS = 30
 CENT = Decimal("0.01")

@@ -57,7 +57,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "loyalty.middleware.ProgramSettingsOncePerRequestMiddleware",
-    "loyalty.middleware.DatabaseUnavailableMiddleware",
+    "loyalty.platform.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "loyalty.urls"
@@ -107,7 +107,7 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "loyalty.cache.FailOpenRedisCache",
+            "BACKEND": "loyalty.platform.cache.FailOpenRedisCache",
             "LOCATION": env.str("CACHE_REDIS_URL", default=REDIS_URL),
             "KEY_PREFIX": "loyalty",
         }

@@ -5,8 +5,8 @@ key that is for the benchmark only, and `bench.urls`, which adds the floor endpo
 benchmark compares against. Never deploy with these settings.
 """
 
-from .base import *  # noqa: F403
-from .base import LOGGING, REST_FRAMEWORK, env
+from loyalty.settings.base import *  # noqa: F403
+from loyalty.settings.base import LOGGING, REST_FRAMEWORK, env
 
 DEBUG = False
 SECRET_KEY = "bench-only-not-secret-never-deploy"  # noqa: S105
@@ -24,7 +24,7 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
 CACHES = {
     "default": {
-        "BACKEND": "loyalty.cache.FailOpenRedisCache",
+        "BACKEND": "loyalty.platform.cache.FailOpenRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "loyalty-bench",
     }

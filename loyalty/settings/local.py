@@ -1,7 +1,7 @@
 """Development on one machine: `make run`."""
 
-from .base import *  # noqa: F403
-from .base import env
+from loyalty.settings.base import *  # noqa: F403
+from loyalty.settings.base import env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 # A fixed key is fine on a developer's machine only; production refuses to start without one.

@@ -5,8 +5,8 @@ Run with DJANGO_SETTINGS_MODULE=loyalty.settings.production.
 
 from django.core.exceptions import ImproperlyConfigured
 
-from .base import *  # noqa: F403
-from .base import DATABASES, env
+from loyalty.settings.base import *  # noqa: F403
+from loyalty.settings.base import DATABASES, env
 
 _REQUIRED = ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL")
 _missing = [name for name in _REQUIRED if not env.str(name, default="").strip()]

@@ -1,7 +1,7 @@
 """The test suite. PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set, SQLite otherwise."""
 
-from .base import *  # noqa: F403
-from .base import env
+from loyalty.settings.base import *  # noqa: F403
+from loyalty.settings.base import env
 
 DEBUG = False
 SECRET_KEY = "test-only-not-secret"  # noqa: S105

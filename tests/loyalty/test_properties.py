@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from loyalty.audit import ledger_problems
-from loyalty.exceptions import LoyaltyError
 from loyalty.models import PointsAccount, PointsEntry, PointsLot, Purchase, RuleKind
+from loyalty.platform.errors import DomainError
 from loyalty.services import (
     BasketLine,
     ReturnRequest,
@@ -132,6 +132,6 @@ def _run(steps) -> None:
                     clock.shift(datetime.timedelta(days=step[1]))
                     points_release_due()
                     points_expire_due()
-            except LoyaltyError:
+            except DomainError:
                 pass  # a refused operation must leave everything as it was, which the audit checks
             assert_sound()

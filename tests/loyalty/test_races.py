@@ -126,7 +126,7 @@ def test_spends_on_two_accounts_and_credits_interleave_without_deadlock(customer
 
 def test_a_deadlock_is_retried_instead_of_failing(customer, other_customer):
     from loyalty.models import PointsAccount
-    from loyalty.services.ledger import atomic_with_retry
+    from loyalty.platform.db import atomic_with_retry
 
     first_id, second_id = customer.points_account.pk, other_customer.points_account.pk
     both_hold_one = threading.Barrier(2)

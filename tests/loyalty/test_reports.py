@@ -43,8 +43,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from loyalty.charts import Bar, Series, grouped_bar_chart, horizontal_bar_chart, safe_colour
+from loyalty.backoffice.charts import Bar, Series, grouped_bar_chart, horizontal_bar_chart
 from loyalty.models import ExpiryPolicy, PointsAccount, ProgramSettings, Tier
+from loyalty.platform.colours import safe_colour
 from loyalty.reports import (
     LiabilityBucket,
     PointsMonth,

@@ -9,8 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from loyalty.models import Challenge, EarningRule, RuleKind, Tier
 from loyalty.services import program_settings_get
 from loyalty.services.rulebook import rulebook, rules_version_bump
-
-from .points import base_rule, buy, category, line, rule
+from tests.loyalty.points import base_rule, buy, category, line, rule
 
 
 def _version() -> str:

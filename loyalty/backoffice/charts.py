@@ -15,15 +15,10 @@ from dataclasses import dataclass
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from loyalty.platform.colours import safe_colour
+
 WIDTH = 720
-FALLBACK_COLOUR = "#8a8f98"
-_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 _ID = re.compile(r"[a-z][a-z0-9-]*")
-
-
-def safe_colour(value: str | None, fallback: str = FALLBACK_COLOUR) -> str:
-    """`value` when it is a #rrggbb colour, else `fallback`."""
-    return value if value and _COLOUR.fullmatch(value) else fallback
 
 
 def _number(value: float) -> str:

@@ -1,0 +1,40 @@
+"""The points engine's schema, one module per sub-domain, re-exported here so that
+`from loyalty.models import PointsEntry` keeps working and Django finds every model."""
+
+from loyalty.models.api import ApiKey, IdempotentRequest
+from loyalty.models.engagement import Challenge, ChallengeCard, ChallengeStamp, SurveyInvitation
+from loyalty.models.ledger import EntryKind, LotAllocation, PointsAccount, PointsEntry, PointsLot
+from loyalty.models.outbox import OutboxEmail, OutboxStatus
+from loyalty.models.program import ExpiryPolicy, ProgramSettings, Store, rules_version_default
+from loyalty.models.purchases import Purchase, PurchaseLine, PurchaseReturn, PurchaseReturnLine
+from loyalty.models.rules import EarningRule, ProductCategory, RuleKind
+from loyalty.models.tiers import Tier, TierChange
+
+__all__ = [
+    "ApiKey",
+    "Challenge",
+    "ChallengeCard",
+    "ChallengeStamp",
+    "EarningRule",
+    "EntryKind",
+    "ExpiryPolicy",
+    "IdempotentRequest",
+    "LotAllocation",
+    "OutboxEmail",
+    "OutboxStatus",
+    "PointsAccount",
+    "PointsEntry",
+    "PointsLot",
+    "ProductCategory",
+    "ProgramSettings",
+    "Purchase",
+    "PurchaseLine",
+    "PurchaseReturn",
+    "PurchaseReturnLine",
+    "RuleKind",
+    "Store",
+    "SurveyInvitation",
+    "Tier",
+    "TierChange",
+    "rules_version_default",
+]

@@ -1,0 +1,152 @@
+"""The program itself: its settings (one row) and its stores."""
+
+import uuid
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class ExpiryPolicy(models.TextChoices):
+    NEVER = "never", _("Points never expire")
+    DAYS = "days", _("N days after earning")
+    END_OF_MONTH = "end_of_month", _("End of the month, N months after earning")
+
+
+def rules_version_default() -> str:
+    return uuid.uuid4().hex
+
+
+class ProgramSettings(models.Model):
+    """The program's tunables, one row (pk=1), edited by managers in the admin."""
+
+    program_name = models.CharField(_("program name"), max_length=80, default="Loyalty")
+    currency = models.CharField(
+        _("currency"),
+        max_length=3,
+        default="USD",
+        help_text=_("ISO 4217 code; purchases in another currency are refused."),
+    )
+    point_value = models.DecimalField(
+        _("value of one point"),
+        max_digits=10,
+        decimal_places=4,
+        default=Decimal("0.01"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("Money value of one point, to show the cash value of balances."),
+    )
+    pending_days = models.PositiveIntegerField(
+        _("pending period (days)"),
+        default=0,
+        help_text=_(
+            "Points earned on a purchase become available after this many days; 0 = at once."
+        ),
+    )
+    expiry_policy = models.CharField(
+        _("expiry policy"), max_length=20, choices=ExpiryPolicy.choices, default=ExpiryPolicy.NEVER
+    )
+    expiry_days = models.PositiveIntegerField(
+        _("expiry after (days)"), default=365, help_text=_("For 'N days after earning'.")
+    )
+    expiry_months = models.PositiveIntegerField(
+        _("expiry after (months)"),
+        default=12,
+        help_text=_("For 'end of the month, N months after earning'."),
+    )
+    voucher_expiry_returns_points = models.BooleanField(
+        _("return points of expired vouchers"),
+        default=True,
+        help_text=_("When a voucher expires unused, its points go back to the member."),
+    )
+    void_window_minutes = models.PositiveIntegerField(
+        _("void window (minutes)"),
+        default=15,
+        help_text=_("How long staff may void a purchase they recorded."),
+    )
+    reminder_stages = models.CharField(
+        _("expiry reminders (days before)"),
+        max_length=40,
+        default="30,7",
+        help_text=_("Comma-separated days before points expire when members are reminded."),
+    )
+    birthday_mode = models.CharField(
+        _("birthday reward on"),
+        max_length=10,
+        choices=[
+            ("day", _("the birthday itself")),
+            ("month", _("the first day of the birthday month")),
+        ],
+        default="day",
+        help_text=_("Members born on 29 February get it on 28 February in other years."),
+    )
+    tier_basis = models.CharField(
+        _("tiers are earned by"),
+        max_length=10,
+        choices=[
+            ("spend", _("spend over the last 12 months")),
+            ("points", _("points earned over the last 12 months")),
+        ],
+        default="spend",
+    )
+    inactivity_days = models.PositiveIntegerField(
+        _("balance expires after days without a purchase"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Empty = off. The whole balance expires after this many days without a purchase."
+        ),
+    )
+    nps_enabled = models.BooleanField(
+        _("ask members how likely they are to recommend us"),
+        default=False,
+        help_text=_("An email after a purchase, at most once per survey period."),
+    )
+    nps_period_days = models.PositiveIntegerField(_("survey period (days)"), default=90)
+    inactivity_reminder_days = models.PositiveIntegerField(
+        _("inactivity reminder (days before)"), default=30
+    )
+    rules_version = models.CharField(
+        _("rules version"),
+        max_length=32,
+        default=rules_version_default,
+        editable=False,
+        help_text=_("Changes with every change of an earning rule, tier or challenge."),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("program settings")
+        verbose_name_plural = _("program settings")
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="program_settings_single_row"),
+            models.CheckConstraint(
+                condition=Q(point_value__gte=0), name="program_point_value_gte_0"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Program settings"))
+
+
+class Store(models.Model):
+    """A shop of the program; staff belong to one, purchases are recorded at one."""
+
+    code = models.SlugField(
+        _("code"),
+        max_length=32,
+        unique=True,
+        help_text=_("Short identifier used by tills and the API, e.g. 'downtown'."),
+    )
+    name = models.CharField(_("name"), max_length=120)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("store")
+        verbose_name_plural = _("stores")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
