@@ -107,7 +107,8 @@ def _program_setup():
 
     from django.utils import timezone
 
-    from loyalty.models import Challenge, EarningRule, ExpiryPolicy, ProductCategory, RuleKind, Tier
+    from engagement.models import Challenge
+    from loyalty.models import EarningRule, ExpiryPolicy, ProductCategory, RuleKind, Tier
     from loyalty.services.program import program_settings_get
 
     program = program_settings_get()

@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy as _
 
 from loyalty.models import (
     ApiKey,
-    Challenge,
     EarningRule,
     OutboxEmail,
     PointsAccount,
@@ -30,10 +29,10 @@ from loyalty.models import (
     PurchaseReturn,
     RuleKind,
     Store,
-    SurveyInvitation,
     Tier,
     TierChange,
 )
+from loyalty.platform.admin import ReadOnlyAdminMixin
 from loyalty.platform.colours import safe_colour
 from loyalty.services import program_settings_get
 from loyalty.services.outbox import outbox_retry
@@ -77,19 +76,6 @@ class PointsAccountAdmin(admin.ModelAdmin):
     ]
 
     def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
-class ReadOnlyAdminMixin:
-    """View only, for every user: the rows are written by the points services alone."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
@@ -639,34 +625,3 @@ class ApiKeyAdmin(admin.ModelAdmin):
             ngettext("%d key revoked.", "%d keys revoked.", count) % count,
             messages.SUCCESS,
         )
-
-
-@admin.register(Challenge)
-class ChallengeAdmin(admin.ModelAdmin):
-    list_display = ["name", "is_active", "purchases_needed", "starts_at", "ends_at", "repeatable"]
-    list_filter = ["is_active", "repeatable"]
-    search_fields = ["name"]
-    filter_horizontal = ["stores"]
-    autocomplete_fields = ["reward"]
-    fieldsets = [
-        (None, {"fields": ["name", "description", "is_active"]}),
-        (_("When"), {"fields": ["starts_at", "ends_at"]}),
-        (
-            _("What counts"),
-            {"fields": ["purchases_needed", "min_amount", "category", "stores"]},
-        ),
-        (_("Prize"), {"fields": ["reward_points", "reward", "repeatable"]}),
-    ]
-
-
-@admin.register(SurveyInvitation)
-class SurveyInvitationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Read-only: invitations and answers come from members, by email."""
-
-    list_display = ["account", "created_at", "answered_at", "score", "comment"]
-    list_filter = ["score"]
-    date_hierarchy = "created_at"
-    list_select_related = ["account__member__user"]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields]

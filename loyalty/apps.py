@@ -7,8 +7,6 @@ class LoyaltyConfig(AppConfig):
     verbose_name = _("Loyalty program")
 
     def ready(self) -> None:
-        from django.db.models.signals import post_migrate
+        from loyalty.services.rulebook import rulebook_receivers_connect
 
-        from loyalty.services import rulebook  # connects the rules-changed receivers
-
-        post_migrate.connect(rulebook.rules_changed_by_migrations, sender=self)
+        rulebook_receivers_connect(self)

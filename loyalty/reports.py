@@ -697,8 +697,8 @@ def nps_summary_get(*, period: ReportPeriod) -> NpsSummary:
     from django.db.models import Count, Q
     from django.db.models.functions import TruncMonth
 
-    from loyalty.models import SurveyInvitation
-    from loyalty.services.surveys import nps_summary
+    from engagement.models import SurveyInvitation
+    from engagement.services.surveys import nps_summary
 
     totals = nps_summary(start=period.start, end=period.end)
     rows = (

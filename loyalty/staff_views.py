@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from engagement.services.checkout import checkout_purchase, checkout_return, checkout_void
 from loyalty.forms import (
     PURCHASE_LINES_PREFIX,
     PointsAdjustForm,
@@ -25,10 +26,8 @@ from loyalty.services import (
     Earning,
     points_adjust,
     points_preview,
-    purchase_record,
-    purchase_return,
 )
-from loyalty.services.purchases import RecordedPurchase, purchase_void
+from loyalty.services.purchases import RecordedPurchase
 from members.selectors import member_get_by_card
 from members.staff_views import desk_permission_required
 
@@ -161,7 +160,7 @@ def purchase_new(request: HttpRequest, card_number: str) -> HttpResponse:
                 context["preview"] = _preview_payload(earning)
             else:
                 try:
-                    recorded = purchase_record(
+                    recorded = checkout_purchase(
                         member=member,
                         store=store,
                         external_id=form.external_id(),
@@ -209,7 +208,7 @@ def purchase_return_new(request: HttpRequest, card_number: str, purchase_id: int
         form = PurchaseReturnForm(request.POST, lines=lines)
         if form.is_valid():
             try:
-                purchase_return_row = purchase_return(
+                recorded = checkout_return(
                     purchase=purchase,
                     lines=form.return_requests(),
                     actor=request.user,
@@ -219,7 +218,9 @@ def purchase_return_new(request: HttpRequest, card_number: str, purchase_id: int
             except DomainError as error:
                 form.add_error(None, error.message)
             else:
-                messages.success(request, _taken_back_message(purchase_return_row, voided=False))
+                messages.success(
+                    request, _taken_back_message(recorded.purchase_return, voided=False)
+                )
                 return _to_member(member)
     else:
         form = PurchaseReturnForm(initial={"return_key": desk_key_new()}, lines=lines)
@@ -245,13 +246,11 @@ def purchase_void_view(request: HttpRequest, card_number: str, purchase_id: int)
         messages.info(request, _("This purchase is already void."))
         return _to_member(member)
     try:
-        purchase_return_row = purchase_void(
-            purchase=purchase, actor=request.user, store=request.user.store
-        )
+        recorded = checkout_void(purchase=purchase, actor=request.user, store=request.user.store)
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _taken_back_message(purchase_return_row, voided=True))
+        messages.success(request, _taken_back_message(recorded.purchase_return, voided=True))
     return _to_member(member)
 
 

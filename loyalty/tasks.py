@@ -11,7 +11,6 @@ from loyalty.api.idempotency import idempotent_requests_prune
 from loyalty.platform.tasks import TASK_OPTIONS
 from loyalty.reports import report_snapshot_refresh_default
 from loyalty.services import points_release_due
-from loyalty.services.birthdays import birthday_rewards_grant
 from loyalty.services.expiry import points_expire_due, points_expire_inactive
 from loyalty.services.outbox import outbox_send_due
 from loyalty.services.reminders import expiry_reminders_queue, inactivity_reminders_queue
@@ -40,12 +39,6 @@ def expire_points() -> dict:
 def send_expiry_reminders() -> int:
     """Queue the reminders due today; the outbox sends them."""
     return expiry_reminders_queue() + inactivity_reminders_queue()
-
-
-@shared_task(name="loyalty.send_birthday_rewards", **TASK_OPTIONS)
-def send_birthday_rewards() -> int:
-    """Birthday bonus points, once per member per year."""
-    return birthday_rewards_grant()
 
 
 @shared_task(name="loyalty.recalculate_tiers", **TASK_OPTIONS)

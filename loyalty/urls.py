@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from loyalty import engagement_views
 from loyalty.platform.ratelimit import admin_login_limited
 from loyalty.views import healthz
 from members.email_views import unsubscribe
@@ -18,8 +17,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("unsubscribe/<str:token>/", unsubscribe, name="unsubscribe"),
-    path("survey/<str:token>/", engagement_views.survey, name="survey"),
-    path("ways-to-earn/", engagement_views.ways_to_earn, name="ways_to_earn"),
+    path("", include("engagement.urls")),
     path("accounts/signup/", SignupWithInvitationView.as_view(), name="account_signup"),
     path("accounts/", include("allauth.urls")),
     path("", include("referrals.urls")),

@@ -11,13 +11,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from engagement.services.challenges import challenge_cards_for_member
 from loyalty.models import EntryKind, PointsEntry
 from loyalty.selectors import (
     entry_list_with_purchases,
     lot_list_pending_with_purchases,
     points_summary_get,
 )
-from loyalty.services.challenges import challenge_cards_for_member
 from loyalty.services.program import program_timezone
 from loyalty.services.tiers import tier_progress_get
 from members.forms import ProfileForm

@@ -4,7 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from loyalty.admin import ReadOnlyAdminMixin
+from loyalty.platform.admin import ReadOnlyAdminMixin
 from rewards.codes import voucher_code_format
 from rewards.images import RewardImageField
 from rewards.models import Cause, Redemption, Reward

@@ -22,6 +22,7 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from engagement.services.checkout import checkout_purchase, checkout_return
 from loyalty.api import serializers as s
 from loyalty.api.authentication import ApiKeyAuthentication, MemberSessionAuthentication
 from loyalty.api.idempotency import idempotency_key_get, idempotent
@@ -30,15 +31,13 @@ from loyalty.api.permissions import IsMember, IsStoreApiKey
 from loyalty.api.schema import IDEMPOTENCY_KEY, MEMBER_AUTH, POST_ERRORS, STORE_AUTH, errors
 from loyalty.api.throttles import ApiKeyRateThrottle, MemberRateThrottle
 from loyalty.exceptions import InvalidReturn
-from loyalty.models import ApiKey, Purchase, PurchaseLine, PurchaseReturn
+from loyalty.models import ApiKey, Purchase, PurchaseLine
 from loyalty.selectors import entry_list, expiring_points, points_cash_value
 from loyalty.services import (
     BasketLine,
     ReturnRequest,
     points_preview,
     program_settings_get,
-    purchase_record,
-    purchase_return,
 )
 from members.identifiers import phone_normalize
 from members.models import Member
@@ -357,7 +356,7 @@ class PurchaseCreateView(StoreView):
         serializer = s.PurchaseInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        recorded = purchase_record(
+        recorded = checkout_purchase(
             member=_member_in_body(data["member"]),
             store=self.api_key.store,
             external_id=data["external_id"],
@@ -470,19 +469,15 @@ class PurchaseReturnView(StoreView):
                 ReturnRequest(line_id=line_ids[returned["line"]], quantity=returned["quantity"])
             )
         return_id = data.get("external_id") or None
-        existed = (
-            return_id is not None
-            and PurchaseReturn.objects.filter(purchase=purchase, external_id=return_id).exists()
-        )
-        purchase_return_row = purchase_return(
+        recorded = checkout_return(
             purchase=purchase,
             lines=requests,
             store=self.api_key.store,
             external_id=return_id,
         )
         return Response(
-            s.ReturnSerializer(purchase_return_row).data,
-            status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED,
+            s.ReturnSerializer(recorded.purchase_return).data,
+            status=status.HTTP_201_CREATED if recorded.created else status.HTTP_200_OK,
         )
 
 

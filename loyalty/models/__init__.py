@@ -2,7 +2,6 @@
 `from loyalty.models import PointsEntry` keeps working and Django finds every model."""
 
 from loyalty.models.api import ApiKey, IdempotentRequest
-from loyalty.models.engagement import Challenge, ChallengeCard, ChallengeStamp, SurveyInvitation
 from loyalty.models.ledger import EntryKind, LotAllocation, PointsAccount, PointsEntry, PointsLot
 from loyalty.models.outbox import OutboxEmail, OutboxStatus
 from loyalty.models.program import ExpiryPolicy, ProgramSettings, Store, rules_version_default
@@ -12,9 +11,6 @@ from loyalty.models.tiers import Tier, TierChange
 
 __all__ = [
     "ApiKey",
-    "Challenge",
-    "ChallengeCard",
-    "ChallengeStamp",
     "EarningRule",
     "EntryKind",
     "ExpiryPolicy",
@@ -33,7 +29,6 @@ __all__ = [
     "PurchaseReturnLine",
     "RuleKind",
     "Store",
-    "SurveyInvitation",
     "Tier",
     "TierChange",
     "rules_version_default",

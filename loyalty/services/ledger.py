@@ -350,6 +350,48 @@ def points_adjust(
     return credit.entry
 
 
+def points_take_back_locked(
+    account: PointsAccount, *, lot: PointsLot | None, points: int, **entry_fields
+) -> tuple[int, int]:
+    """Take back `points` of a credit whose lot is `lot` (a return takes back a purchase's).
+
+    First what is left in that lot (while it is pending, without an entry: pending points were
+    never in the balance), then the balance (FEFO); what the balance cannot cover becomes debt.
+    One entry records it, with `entry_fields` (kind, source, actor...), and the lots it drew
+    from. The caller holds the account's lock. Returns (points taken from the balance, debt
+    added).
+    """
+    if lot is not None and lot.is_pending:
+        take = min(points, lot.remaining)
+        lot.remaining -= take
+        lot.save(update_fields=["remaining"])
+        account.pending -= take
+        account.lifetime_earned = max(0, account.lifetime_earned - take)
+        account.save(update_fields=["pending", "lifetime_earned", "updated_at"])
+        points -= take
+        if points == 0:
+            return 0, 0
+    changes: list[tuple[PointsLot, int]] = []
+    from_lot = 0
+    if lot is not None and not lot.is_pending and lot.remaining:
+        from_lot = min(points, lot.remaining)
+        lot.remaining -= from_lot
+        lot.save(update_fields=["remaining"])
+        changes.append((lot, from_lot))
+    rest = points - from_lot
+    available_elsewhere = account.balance - from_lot
+    others = _take_from_lots(
+        account, min(rest, available_elsewhere), exclude_lot_id=lot.pk if lot else None
+    )
+    changes.extend(others)
+    from_balance = from_lot + sum(amount for _lot, amount in others)
+    debt_added = points - from_balance
+    account.lifetime_earned = max(0, account.lifetime_earned - points)
+    entry = _write_entry(account, points=-from_balance, debt_change=debt_added, **entry_fields)
+    _allocate(entry, [(changed_lot, -amount) for changed_lot, amount in changes])
+    return from_balance, debt_added
+
+
 def pending_lot_cancel(lot: PointsLot) -> int:
     """Cancel what is left of a pending lot (its reason fell away before it was released).
 

@@ -1,4 +1,10 @@
-"""Purchases earn points; returns and voids take back exactly what the returned lines earned."""
+"""Purchases earn points; returns and voids take back exactly what the returned lines earned.
+
+These are the engine's part of a sale: the points, the tier. What a purchase starts above the
+engine (a referral qualifying, a stamp, a survey invitation) is started by the checkout in
+`engagement.services.checkout`, which the desk and the API call; it calls these functions in its
+own transaction and acts only when they say they created something.
+"""
 
 import datetime
 from dataclasses import dataclass
@@ -12,6 +18,7 @@ from django.utils.translation import gettext as _
 from loyalty.exceptions import InvalidPurchase, InvalidReturn, PurchaseConflict, VoidNotAllowed
 from loyalty.models import (
     EntryKind,
+    PointsAccount,
     PointsEntry,
     PointsLot,
     Purchase,
@@ -21,7 +28,7 @@ from loyalty.models import (
     RuleKind,
     Store,
 )
-from loyalty.services.challenges import challenge_stamp_purchase, challenge_unstamp_returned
+from loyalty.platform.db import atomic_with_retry
 from loyalty.services.earning import (
     BasketLine,
     basket_clean,
@@ -30,17 +37,13 @@ from loyalty.services.earning import (
     earning_compute,
 )
 from loyalty.services.ledger import (
-    _allocate,
-    _take_from_lots,
-    _write_entry,
-    atomic_with_retry,
     credit_locked,
     lock_account,
     points_credit,
+    points_take_back_locked,
 )
 from loyalty.services.program import lot_expires_at, program_settings_get
 from loyalty.services.rulebook import rulebook
-from loyalty.services.surveys import survey_invite_after
 from loyalty.services.tiers import tier_upgrade_if_reached
 
 # A till's clock may run a little ahead of ours; more than this is a date in the future.
@@ -49,7 +52,19 @@ CLOCK_SKEW = datetime.timedelta(minutes=5)
 
 @dataclass(frozen=True)
 class RecordedPurchase:
+    """What `purchase_record` did. On creation it also hands over the member's account (still
+    locked by the caller's transaction) and the lines it wrote, so that what follows in the
+    same transaction needs no second read of them."""
+
     purchase: Purchase
+    created: bool
+    account: PointsAccount | None = None
+    lines: tuple[PurchaseLine, ...] = ()
+
+
+@dataclass(frozen=True)
+class RecordedReturn:
+    purchase_return: PurchaseReturn
     created: bool
 
 
@@ -199,17 +214,9 @@ def purchase_record(
             actor=actor,
             store=store,
         )
-    # A friend's first qualifying purchase rewards the referral, in this same transaction.
-    from referrals.services import referral_qualify
-
-    referral_qualify(purchase=purchase)
     # A purchase that reaches a higher tier moves the member up at once (never down).
     tier_upgrade_if_reached(account=account, now=timezone.now(), program=program)
-    challenge_stamp_purchase(
-        purchase=purchase, account=account, lines=purchase_lines, program=program
-    )
-    survey_invite_after(purchase=purchase, account=account, program=program)
-    return RecordedPurchase(purchase, created=True)
+    return RecordedPurchase(purchase, created=True, account=account, lines=tuple(purchase_lines))
 
 
 @dataclass(frozen=True)
@@ -238,46 +245,6 @@ def _points_kept(purchase: Purchase, lines: list[PurchaseLine]) -> int:
     return min(purchase.points, kept_points)
 
 
-def _take_back(account, purchase: Purchase, points: int, **entry_fields) -> tuple[int, int]:
-    """Take `points` of the purchase's credit back from the locked account.
-
-    First what is left in the purchase's own lot, then the balance (FEFO), and what the balance
-    cannot cover becomes debt. Returns (points taken from the balance, debt added).
-    """
-    lot = PointsLot.objects.filter(purchase=purchase, kind=EntryKind.PURCHASE).first()
-    if lot is not None and lot.is_pending:
-        take = min(points, lot.remaining)
-        lot.remaining -= take
-        lot.save(update_fields=["remaining"])
-        account.pending -= take
-        account.lifetime_earned = max(0, account.lifetime_earned - take)
-        account.save(update_fields=["pending", "lifetime_earned", "updated_at"])
-        points -= take
-        if points == 0:
-            return 0, 0
-    changes: list[tuple[PointsLot, int]] = []
-    from_lot = 0
-    if lot is not None and not lot.is_pending and lot.remaining:
-        from_lot = min(points, lot.remaining)
-        lot.remaining -= from_lot
-        lot.save(update_fields=["remaining"])
-        changes.append((lot, from_lot))
-    rest = points - from_lot
-    available_elsewhere = account.balance - from_lot
-    others = _take_from_lots(
-        account, min(rest, available_elsewhere), exclude_lot_id=lot.pk if lot else None
-    )
-    changes.extend(others)
-    from_balance = from_lot + sum(amount for _lot, amount in others)
-    debt_added = points - from_balance
-    account.lifetime_earned = max(0, account.lifetime_earned - points)
-    entry = _write_entry(
-        account, points=-from_balance, debt_change=debt_added, purchase=purchase, **entry_fields
-    )
-    _allocate(entry, [(changed_lot, -amount) for changed_lot, amount in changes])
-    return from_balance, debt_added
-
-
 @atomic_with_retry
 def purchase_return(
     *,
@@ -287,23 +254,23 @@ def purchase_return(
     store: Store | None = None,
     external_id: str | None = None,
     is_void: bool = False,
-) -> PurchaseReturn:
+) -> RecordedReturn:
     """Return chosen lines (or, with `lines=None`, everything not yet returned).
 
     Takes back exactly what the returned lines earned. A repeated `external_id` for the same
-    purchase returns the first return. Raises `InvalidReturn` for lines of another purchase,
-    quantities above what is left to return, or nothing left to return.
+    purchase returns the first return, with `created` False. Raises `InvalidReturn` for lines
+    of another purchase, quantities above what is left to return, or nothing left to return.
     """
     if external_id:
         existing = PurchaseReturn.objects.filter(purchase=purchase, external_id=external_id).first()
         if existing is not None:
-            return existing
+            return RecordedReturn(existing, created=False)
     account = lock_account(purchase.member.points_account.pk)
     purchase = Purchase.objects.get(pk=purchase.pk)
     if external_id:
         existing = PurchaseReturn.objects.filter(purchase=purchase, external_id=external_id).first()
         if existing is not None:
-            return existing
+            return RecordedReturn(existing, created=False)
     purchase_lines = {line.pk: line for line in purchase.lines.all()}
     if lines is None:
         requested = {
@@ -356,10 +323,11 @@ def purchase_return(
         [purchase_lines[line_id] for line_id in requested], ["returned_quantity"]
     )
     if points_back:
-        _from_balance, debt_added = _take_back(
+        _from_balance, debt_added = points_take_back_locked(
             account,
-            purchase,
-            points_back,
+            lot=PointsLot.objects.filter(purchase=purchase, kind=EntryKind.PURCHASE).first(),
+            points=points_back,
+            purchase=purchase,
             kind=EntryKind.RETURN,
             purchase_return=purchase_return_row,
             actor=actor,
@@ -372,12 +340,7 @@ def purchase_return(
     if is_void:
         purchase.voided_at = timezone.now()
     purchase.save(update_fields=["points_reversed", "voided_at"])
-    # Returning a referral's qualifying purchase while its rewards are pending cancels them.
-    from referrals.services import referral_on_return
-
-    referral_on_return(purchase=purchase)
-    challenge_unstamp_returned(purchase=purchase)
-    return purchase_return_row
+    return RecordedReturn(purchase_return_row, created=True)
 
 
 def purchase_void_allowed(
@@ -397,7 +360,7 @@ def purchase_void_allowed(
 
 
 @atomic_with_retry
-def purchase_void(*, purchase: Purchase, actor, store: Store | None = None) -> PurchaseReturn:
+def purchase_void(*, purchase: Purchase, actor, store: Store | None = None) -> RecordedReturn:
     """Undo a mistake: a full return of what is left, allowed to its recorder within the window."""
     lock_account(purchase.member.points_account.pk)
     purchase = Purchase.objects.get(pk=purchase.pk)

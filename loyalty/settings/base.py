@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "members",
     "rewards",
     "referrals",
+    "engagement",
 ]
 
 MIDDLEWARE = [

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import pytest
 from rest_framework.test import APIClient
 
+from engagement.services.checkout import checkout_purchase
 from loyalty.models import PointsEntry, Purchase, PurchaseReturn
-from loyalty.services import purchase_record
 from rewards.models import Redemption, RedemptionChannel, RedemptionStatus
 from rewards.services import reward_redeem
 from tests.api.conftest import KeyClient, purchase_body, url
@@ -30,7 +30,7 @@ class World:
 def world(customer, store, earning):
     """Alice with 1000 points, a purchase 'r-1' and an API redemption at Downtown."""
     give_points(customer, 1000)
-    purchase_record(
+    checkout_purchase(
         member=customer,
         store=store,
         external_id="r-1",

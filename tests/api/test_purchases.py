@@ -445,7 +445,8 @@ def _queries_of_purchase(till, customer, external_id: str, lines: int) -> int:
 def test_a_purchase_costs_the_same_queries_whatever_its_lines_and_rules(
     till, customer, earning, store
 ):
-    from loyalty.models import Challenge, Tier
+    from engagement.models import Challenge
+    from loyalty.models import Tier
 
     rule(RuleKind.PROMOTION, "Double week", multiplier=Decimal("2"))
     rule(RuleKind.THRESHOLD_BONUS, "Spend 5", threshold_amount=Decimal("5"), points=5)

@@ -115,10 +115,10 @@ def fuzz_world(customer, store, own_key, earning, settings, wsgi_in_test_transac
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {"api_key": "100000/minute", "api_member": "100000/minute"},
     }
-    from loyalty.services import purchase_record
+    from engagement.services.checkout import checkout_purchase
 
     give_points(customer, 100_000)
-    purchase_record(
+    checkout_purchase(
         member=customer, store=store, external_id="r-1", lines=[line("10.00", quantity=3)]
     )
     reward = make_reward(points_cost=10)

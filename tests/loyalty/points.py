@@ -3,6 +3,7 @@
 import datetime
 from decimal import Decimal
 
+from engagement.services.checkout import checkout_purchase
 from loyalty.models import (
     EarningRule,
     PointsAccount,
@@ -11,7 +12,7 @@ from loyalty.models import (
     ProductCategory,
     RuleKind,
 )
-from loyalty.services import BasketLine, purchase_record
+from loyalty.services import BasketLine
 
 
 def rule(kind: str, name: str | None = None, *, categories=(), stores=(), **fields) -> EarningRule:
@@ -43,7 +44,7 @@ def buy(
     occurred_at: datetime.datetime | None = None,
     actor=None,
 ):
-    return purchase_record(
+    return checkout_purchase(
         member=member,
         store=store,
         external_id=external_id,

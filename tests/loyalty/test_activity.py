@@ -8,8 +8,9 @@ import pytest
 from django.core.paginator import Paginator
 from django.urls import reverse
 
+from engagement.services.checkout import checkout_return, checkout_void
 from loyalty.activity import ActivityFeed, activity_list
-from loyalty.services import ReturnRequest, points_adjust, purchase_return, purchase_void
+from loyalty.services import ReturnRequest, points_adjust
 from referrals.services import referral_attach, referral_code_for, referral_reject
 from rewards.models import RedemptionChannel
 from rewards.services import redemption_void, reward_redeem, voucher_use
@@ -45,7 +46,7 @@ def world(customer, store, staff_user, manager_user, time_machine):
         actor=manager_user,
     )
     tick()
-    purchase_return(
+    checkout_return(
         purchase=first,
         lines=[ReturnRequest(line_id=first.lines.get().pk, quantity=1)],
         actor=staff_user,
@@ -74,7 +75,7 @@ def world(customer, store, staff_user, manager_user, time_machine):
     )
     referral_reject(referral=referral, actor=manager_user, reason="Same household")
     tick()
-    purchase_void(purchase=second, actor=staff_user, store=store)
+    checkout_void(purchase=second, actor=staff_user, store=store)
     return {"counter": at_counter, "online": online}
 
 
@@ -177,7 +178,7 @@ def test_pages_merge_the_sources_in_time_order(
         time_machine.shift(datetime.timedelta(seconds=30))
         if number % 3 == 2:
             purchase = buy(customer, store, f"r-{number}", line("5.00"), actor=staff_user)
-            purchase_void(purchase=purchase, actor=staff_user, store=store)
+            checkout_void(purchase=purchase, actor=staff_user, store=store)
             expected.append(("void_purchase", number))
         else:
             points_adjust(

@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from engagement.services.checkout import checkout_purchase
 from loyalty.admin import EarningRuleForm
 from loyalty.models import (
     EarningRule,
@@ -16,14 +17,14 @@ from loyalty.models import (
     Purchase,
     RuleKind,
 )
-from loyalty.services import BasketLine, program_settings_get, purchase_record
+from loyalty.services import BasketLine, program_settings_get
 
 
 @pytest.fixture
 def purchase(customer, store):
     ProductCategory.objects.create(code="tea", name="Tea")
     EarningRule.objects.create(kind=RuleKind.BASE_RATE, rate=Decimal("1"), name="Base")
-    return purchase_record(
+    return checkout_purchase(
         member=customer,
         store=store,
         external_id="r1",

@@ -8,8 +8,10 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from loyalty.models import Challenge, ChallengeCard, ChallengeStamp, EntryKind, PointsEntry
-from loyalty.services import BasketLine, purchase_record
+from engagement.models import Challenge, ChallengeCard, ChallengeStamp
+from engagement.services.checkout import checkout_purchase
+from loyalty.models import EntryKind, PointsEntry
+from loyalty.services import BasketLine
 from tests.concurrency import outcome, run_together
 from tests.loyalty.points import base_rule, state
 
@@ -30,7 +32,7 @@ def test_concurrent_purchases_complete_a_card_once(customer, store):
 
     results = run_together(
         8,
-        lambda index: purchase_record(
+        lambda index: checkout_purchase(
             member=customer,
             store=store,
             external_id=f"till-{index}",

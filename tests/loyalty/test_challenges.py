@@ -5,8 +5,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from loyalty.models import Challenge, ChallengeCard, ChallengeStamp, EntryKind, PointsEntry
-from loyalty.services import ReturnRequest, purchase_return
+from engagement.models import Challenge, ChallengeCard, ChallengeStamp
+from engagement.services.checkout import checkout_return
+from loyalty.models import EntryKind, PointsEntry
+from loyalty.services import ReturnRequest
 from rewards.models import Redemption, RedemptionStatus
 from tests.factories import create_store
 from tests.loyalty.points import base_rule, buy, category, line, state
@@ -87,7 +89,7 @@ def test_a_returned_purchase_loses_its_stamp_while_the_card_is_open(customer, st
     buy(customer, store, "r2", line("25"))
 
     lines = list(first.lines.order_by("position"))
-    purchase_return(purchase=first, lines=[ReturnRequest(line_id=lines[1].pk, quantity=1)])
+    checkout_return(purchase=first, lines=[ReturnRequest(line_id=lines[1].pk, quantity=1)])
 
     card = ChallengeCard.objects.get()
     assert card.stamps == 1
@@ -100,7 +102,7 @@ def test_a_return_after_completion_keeps_the_prize(customer, store, rules):
     first = buy(customer, store, "r1", line("25"))
     buy(customer, store, "r2", line("25"))
 
-    purchase_return(purchase=first, lines=None)
+    checkout_return(purchase=first, lines=None)
 
     assert ChallengeCard.objects.get().stamps == 2
     assert state(customer)[0] == 25 + 50

@@ -7,15 +7,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from engagement.services.checkout import checkout_purchase, checkout_return
 from loyalty.models import EarningRule, EntryKind, ExpiryPolicy, ProductCategory, RuleKind
-from loyalty.services import (
-    BasketLine,
-    points_credit,
-    points_spend,
-    program_settings_get,
-    purchase_record,
-    purchase_return,
-)
+from loyalty.services import BasketLine, points_credit, points_spend, program_settings_get
 from loyalty.services.purchases import ReturnRequest
 
 UTC = datetime.UTC
@@ -28,7 +22,7 @@ def _base_rule(rate: str = "1") -> EarningRule:
 
 def _buy(member, store, external_id: str, *amounts: str, **fields):
     lines = [BasketLine(amount=Decimal(amount)) for amount in amounts]
-    return purchase_record(
+    return checkout_purchase(
         member=member, store=store, external_id=external_id, lines=lines, **fields
     ).purchase
 
@@ -190,7 +184,7 @@ def test_dashboard_explains_points_owed_after_a_return(client, customer, store):
     _base_rule()
     purchase = _buy(customer, store, "r1", "100")
     points_spend(account=customer.points_account, points=80)
-    purchase_return(purchase=purchase, lines=None)
+    checkout_return(purchase=purchase, lines=None)
     client.force_login(customer.user)
 
     response = client.get(reverse("members:dashboard"))
@@ -307,7 +301,7 @@ def test_a_purchase_expands_to_its_rule_breakdown_and_lines(client, customer, st
         kind=RuleKind.PROMOTION, multiplier=Decimal("2"), name="Coffee Tuesday"
     )
     promotion.categories.set([coffee])
-    recorded = purchase_record(
+    recorded = checkout_purchase(
         member=customer,
         store=store,
         external_id="r1",
@@ -320,7 +314,7 @@ def test_a_purchase_expands_to_its_rule_breakdown_and_lines(client, customer, st
     )
     flat_white = recorded.purchase.lines.get(position=1)
     # When one of the two flat whites comes back.
-    purchase_return(purchase=recorded.purchase, lines=[ReturnRequest(flat_white.pk, 1)])
+    checkout_return(purchase=recorded.purchase, lines=[ReturnRequest(flat_white.pk, 1)])
     client.force_login(customer.user)
 
     response = client.get(reverse("members:history"))

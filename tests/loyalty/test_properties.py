@@ -16,6 +16,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from engagement.services.checkout import checkout_purchase, checkout_return
 from loyalty.audit import ledger_problems
 from loyalty.models import PointsAccount, PointsEntry, PointsLot, Purchase, RuleKind
 from loyalty.platform.errors import DomainError
@@ -25,8 +26,6 @@ from loyalty.services import (
     points_adjust,
     points_release_due,
     program_settings_get,
-    purchase_record,
-    purchase_return,
 )
 from loyalty.services.expiry import points_expire_due
 from rewards.models import Redemption, RedemptionChannel, RedemptionStatus
@@ -97,7 +96,7 @@ def _run(steps) -> None:
                     lines = [
                         BasketLine(amount=amount, quantity=quantity) for amount, quantity in step[2]
                     ]
-                    purchase_record(
+                    checkout_purchase(
                         member=members[step[1]], store=store, external_id=f"r{receipt}", lines=lines
                     )
                 elif kind == "return":
@@ -105,7 +104,7 @@ def _run(steps) -> None:
                     if purchases:
                         purchase = purchases[step[1] % len(purchases)]
                         line = purchase.lines.order_by("position").first()
-                        purchase_return(
+                        checkout_return(
                             purchase=purchase,
                             lines=[ReturnRequest(line_id=line.pk, quantity=step[2])],
                         )

@@ -5,6 +5,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from engagement.services.checkout import checkout_purchase, checkout_return, checkout_void
 from loyalty.exceptions import InvalidPurchase, InvalidReturn, PurchaseConflict, VoidNotAllowed
 from loyalty.models import (
     EntryKind,
@@ -20,9 +21,6 @@ from loyalty.services import (
     points_release_due,
     points_spend,
     program_settings_get,
-    purchase_record,
-    purchase_return,
-    purchase_void,
     signup_bonus_grant,
 )
 from tests.factories import create_customer, create_staff, create_store
@@ -48,7 +46,7 @@ def return_lines(purchase, *quantities):
 
 @pytest.mark.django_db
 def test_a_purchase_credits_its_points_and_keeps_the_breakdown(store, customer, staff_user, rules):
-    recorded = purchase_record(
+    recorded = checkout_purchase(
         member=customer,
         store=store,
         external_id="till-1",
@@ -84,8 +82,12 @@ def test_a_purchase_credits_its_points_and_keeps_the_breakdown(store, customer, 
 
 @pytest.mark.django_db
 def test_a_retried_purchase_is_credited_once(store, customer, rules):
-    first = purchase_record(member=customer, store=store, external_id="till-1", lines=[line("10")])
-    again = purchase_record(member=customer, store=store, external_id="till-1", lines=[line("10")])
+    first = checkout_purchase(
+        member=customer, store=store, external_id="till-1", lines=[line("10")]
+    )
+    again = checkout_purchase(
+        member=customer, store=store, external_id="till-1", lines=[line("10")]
+    )
 
     assert (first.created, again.created) == (True, False)
     assert again.purchase.pk == first.purchase.pk
@@ -168,7 +170,7 @@ def test_bad_purchases_are_refused_and_record_nothing(
     }
 
     with pytest.raises(InvalidPurchase, match=message):
-        purchase_record(**arguments)
+        checkout_purchase(**arguments)
 
     assert Purchase.objects.count() == 0
     assert PurchaseLine.objects.count() == 0
@@ -191,7 +193,9 @@ def test_a_closed_store_cannot_record(customer, rules):
 def test_returning_a_line_takes_back_exactly_its_points(store, customer, rules):
     purchase = buy(customer, store, "till-1", line("10", category=rules), line("7"))
 
-    returned = purchase_return(purchase=purchase, lines=return_lines(purchase, 1, 0))
+    returned = checkout_return(
+        purchase=purchase, lines=return_lines(purchase, 1, 0)
+    ).purchase_return
 
     assert (returned.points, returned.debt_added) == (20, 0)
     assert state(customer) == (7, 0, 0, 2)
@@ -204,8 +208,8 @@ def test_returning_a_line_takes_back_exactly_its_points(store, customer, rules):
 def test_partial_quantities_return_their_share_and_add_up_to_the_line(store, customer, rules):
     purchase = buy(customer, store, "till-1", line("10", quantity=3))  # 10 points for 3 items
 
-    first = purchase_return(purchase=purchase, lines=return_lines(purchase, 1))
-    second = purchase_return(purchase=purchase, lines=return_lines(purchase, 2))
+    first = checkout_return(purchase=purchase, lines=return_lines(purchase, 1)).purchase_return
+    second = checkout_return(purchase=purchase, lines=return_lines(purchase, 2)).purchase_return
 
     assert (first.points, second.points) == (3, 7)
     assert state(customer) == (0, 0, 0, 3)
@@ -214,12 +218,12 @@ def test_partial_quantities_return_their_share_and_add_up_to_the_line(store, cus
 @pytest.mark.django_db
 def test_a_line_is_never_returned_more_than_bought(store, customer, rules):
     purchase = buy(customer, store, "till-1", line("10", quantity=2))
-    purchase_return(purchase=purchase, lines=return_lines(purchase, 2))
+    checkout_return(purchase=purchase, lines=return_lines(purchase, 2))
 
     with pytest.raises(InvalidReturn, match="1 returned but only 0 left"):
-        purchase_return(purchase=purchase, lines=return_lines(purchase, 1))
+        checkout_return(purchase=purchase, lines=return_lines(purchase, 1))
     with pytest.raises(InvalidReturn, match="Nothing is left"):
-        purchase_return(purchase=purchase, lines=None)
+        checkout_return(purchase=purchase, lines=None)
 
     assert state(customer) == (0, 0, 0, 2)
     assert PurchaseReturn.objects.count() == 1
@@ -239,7 +243,7 @@ def test_bad_return_requests_change_nothing(store, customer, other_customer, rul
         ([], "Nothing is left"),
     ]:
         with pytest.raises(InvalidReturn, match=message):
-            purchase_return(purchase=purchase, lines=lines)
+            checkout_return(purchase=purchase, lines=lines)
 
     assert state(customer) == (10, 0, 0, 1)
     assert PurchaseReturn.objects.count() == 0
@@ -257,7 +261,7 @@ def test_a_return_after_spending_takes_the_balance_and_the_rest_becomes_debt(
     )  # FEFO: 15 from earlier, 35 from this one
     assert lot_remaining(customer) == [0, 5]
 
-    returned = purchase_return(purchase=purchase, lines=None)
+    returned = checkout_return(purchase=purchase, lines=None).purchase_return
 
     assert (returned.points, returned.debt_added) == (40, 35)
     assert state(customer) == (0, 0, 35, 4)
@@ -277,7 +281,7 @@ def test_a_return_takes_other_points_when_its_own_lot_was_spent(store, customer,
     points_spend(account=customer.points_account, points=30)
     buy(customer, store, "till-2", line("50"))
 
-    returned = purchase_return(purchase=purchase, lines=None)
+    returned = checkout_return(purchase=purchase, lines=None).purchase_return
 
     assert (returned.points, returned.debt_added) == (30, 0)
     assert state(customer) == (20, 0, 0, 4)
@@ -290,7 +294,9 @@ def test_returning_below_the_threshold_takes_the_bonus_back(store, customer, rul
     purchase = buy(customer, store, "till-1", line("30"), line("30"))
     assert purchase.points == 85
 
-    returned = purchase_return(purchase=purchase, lines=return_lines(purchase, 1, 0))
+    returned = checkout_return(
+        purchase=purchase, lines=return_lines(purchase, 1, 0)
+    ).purchase_return
 
     assert returned.points == 55
     assert state(customer) == (30, 0, 0, 2)
@@ -302,8 +308,8 @@ def test_a_return_never_takes_more_than_the_capped_credit(store, customer, rules
     purchase = buy(customer, store, "till-1", line("150"), line("60"))
     assert purchase.points == 100
 
-    first = purchase_return(purchase=purchase, lines=return_lines(purchase, 0, 1))
-    second = purchase_return(purchase=purchase, lines=return_lines(purchase, 1, 0))
+    first = checkout_return(purchase=purchase, lines=return_lines(purchase, 0, 1)).purchase_return
+    second = checkout_return(purchase=purchase, lines=return_lines(purchase, 1, 0)).purchase_return
 
     # Keeping 150 still earns the capped 100; returning it too takes the 100 back.
     assert (first.points, second.points) == (0, 100)
@@ -314,10 +320,11 @@ def test_a_return_never_takes_more_than_the_capped_credit(store, customer, rules
 def test_a_repeated_return_id_returns_once(store, customer, rules):
     purchase = buy(customer, store, "till-1", line("10", quantity=2))
 
-    first = purchase_return(purchase=purchase, lines=return_lines(purchase, 1), external_id="ret-1")
-    again = purchase_return(purchase=purchase, lines=return_lines(purchase, 1), external_id="ret-1")
+    first = checkout_return(purchase=purchase, lines=return_lines(purchase, 1), external_id="ret-1")
+    again = checkout_return(purchase=purchase, lines=return_lines(purchase, 1), external_id="ret-1")
 
-    assert first.pk == again.pk
+    assert first.purchase_return.pk == again.purchase_return.pk
+    assert (first.created, again.created) == (True, False)
     assert state(customer) == (5, 0, 0, 2)
 
 
@@ -331,7 +338,7 @@ def test_pending_points_of_a_returned_purchase_are_cancelled_without_a_ledger_en
     purchase = buy(customer, store, "till-1", line("30"), line("20"))
     assert state(customer) == (0, 50, 0, 0)
 
-    purchase_return(purchase=purchase, lines=return_lines(purchase, 1, 0))
+    checkout_return(purchase=purchase, lines=return_lines(purchase, 1, 0))
 
     assert state(customer) == (0, 20, 0, 0)
     assert points_release_due(now=timezone.now() + datetime.timedelta(days=15)) == 1
@@ -357,7 +364,7 @@ def test_the_recorder_voids_within_the_window(store, customer, rules):
     staff = create_staff(store=store)
     purchase = buy(customer, store, "till-1", line("10"), line("5"), actor=staff)
 
-    voided = purchase_void(purchase=purchase, actor=staff, store=store)
+    voided = checkout_void(purchase=purchase, actor=staff, store=store).purchase_return
 
     assert (voided.is_void, voided.points) == (True, 15)
     assert state(customer) == (0, 0, 0, 2)
@@ -373,9 +380,9 @@ def test_void_is_refused_to_others_and_after_the_window(store, customer, rules):
     fresh = buy(customer, store, "till-2", line("10"), actor=recorder)
 
     with pytest.raises(VoidNotAllowed, match="within 15 minutes"):
-        purchase_void(purchase=fresh, actor=colleague)
+        checkout_void(purchase=fresh, actor=colleague)
     with pytest.raises(VoidNotAllowed):
-        purchase_void(purchase=old, actor=recorder)
+        checkout_void(purchase=old, actor=recorder)
 
     assert state(customer) == (20, 0, 0, 2)
     assert PurchaseReturn.objects.count() == 0
@@ -405,7 +412,7 @@ def test_amounts_as_text_or_float_are_read_exactly(store, customer, rules):
     preview = points_preview(
         lines=[BasketLine(amount="12.50"), BasketLine(amount=2.25)], member=customer, store=store
     )
-    recorded = purchase_record(
+    recorded = checkout_purchase(
         member=customer, store=store, external_id="till-1", lines=[BasketLine(amount="12.50")]
     )
 
@@ -429,13 +436,13 @@ def test_a_void_after_everything_was_returned_or_voided_says_so(store, customer,
 
     staff = create_staff(store=store)
     returned = buy(customer, store, "till-1", line("10"), actor=staff)
-    purchase_return(purchase=returned, lines=None, actor=staff)
+    checkout_return(purchase=returned, lines=None, actor=staff)
     voided = buy(customer, store, "till-2", line("10"), actor=staff)
-    purchase_void(purchase=voided, actor=staff)
+    checkout_void(purchase=voided, actor=staff)
 
     assert purchase_void_allowed(purchase=returned, actor=staff) is False
     with pytest.raises(VoidNotAllowed, match="already returned"):
-        purchase_void(purchase=returned, actor=staff)
+        checkout_void(purchase=returned, actor=staff)
     with pytest.raises(VoidNotAllowed, match="already voided"):
-        purchase_void(purchase=voided, actor=staff)
+        checkout_void(purchase=voided, actor=staff)
     assert state(customer) == (0, 0, 0, 4)

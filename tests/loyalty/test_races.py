@@ -10,15 +10,11 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
+from engagement.services.checkout import checkout_purchase, checkout_return
 from loyalty.exceptions import InsufficientPoints, InvalidReturn
-from loyalty.models import PointsEntry, PointsLot, Purchase, PurchaseReturn, RuleKind
-from loyalty.services import (
-    BasketLine,
-    points_credit,
-    points_spend,
-    purchase_record,
-    purchase_return,
-)
+from loyalty.models import PointsEntry, PointsLot, Purchase, RuleKind
+from loyalty.services import BasketLine, points_credit, points_spend
+from loyalty.services.purchases import RecordedReturn
 from tests.concurrency import outcome, run_together
 from tests.loyalty.points import base_rule, rule, state
 
@@ -49,7 +45,7 @@ def test_twenty_concurrent_submissions_of_the_same_purchase_credit_once(customer
 
     results = run_together(
         20,
-        lambda _index: purchase_record(
+        lambda _index: checkout_purchase(
             member=customer,
             store=store,
             external_id="till-42",
@@ -70,7 +66,7 @@ def test_concurrent_purchases_respect_the_daily_cap(customer, store):
 
     results = run_together(
         10,
-        lambda index: purchase_record(
+        lambda index: checkout_purchase(
             member=customer,
             store=store,
             external_id=f"till-{index}",
@@ -85,7 +81,7 @@ def test_concurrent_purchases_respect_the_daily_cap(customer, store):
 
 def test_a_double_clicked_return_returns_once(customer, store):
     base_rule("1")
-    purchase = purchase_record(
+    purchase = checkout_purchase(
         member=customer, store=store, external_id="till-1", lines=[BasketLine(amount=Decimal("40"))]
     ).purchase
     line_id = purchase.lines.get().pk
@@ -94,13 +90,13 @@ def test_a_double_clicked_return_returns_once(customer, store):
 
     results = run_together(
         10,
-        lambda _index: purchase_return(
+        lambda _index: checkout_return(
             purchase=purchase, lines=[ReturnRequest(line_id=line_id, quantity=1)]
         ),
     )
 
-    assert outcome(results) == Counter({"PurchaseReturn": 1, "InvalidReturn": 9})
-    assert all(isinstance(result, (PurchaseReturn, InvalidReturn)) for result in results)
+    assert outcome(results) == Counter({"RecordedReturn": 1, "InvalidReturn": 9})
+    assert all(isinstance(result, (RecordedReturn, InvalidReturn)) for result in results)
     assert state(customer) == (0, 0, 0, 2)
 
 
@@ -155,12 +151,12 @@ def test_a_deadlock_is_retried_instead_of_failing(customer, other_customer):
 
 
 def test_two_tills_voiding_the_same_purchase_void_it_once(customer, store):
-    from loyalty.services import purchase_void
+    from engagement.services.checkout import checkout_void
     from members.models import User
 
     base_rule("1")
     clerk = User.objects.create_user(email="clerk@example.com")
-    purchase = purchase_record(
+    purchase = checkout_purchase(
         member=customer,
         store=store,
         external_id="till-1",
@@ -168,7 +164,7 @@ def test_two_tills_voiding_the_same_purchase_void_it_once(customer, store):
         actor=clerk,
     ).purchase
 
-    results = run_together(5, lambda _index: purchase_void(purchase=purchase, actor=clerk))
+    results = run_together(5, lambda _index: checkout_void(purchase=purchase, actor=clerk))
 
-    assert outcome(results) == Counter({"PurchaseReturn": 1, "VoidNotAllowed": 4})
+    assert outcome(results) == Counter({"RecordedReturn": 1, "VoidNotAllowed": 4})
     assert state(customer) == (0, 0, 0, 2)

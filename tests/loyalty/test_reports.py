@@ -43,6 +43,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from engagement.services.checkout import checkout_return
 from loyalty.backoffice.charts import Bar, Series, grouped_bar_chart, horizontal_bar_chart
 from loyalty.models import ExpiryPolicy, PointsAccount, ProgramSettings, Tier
 from loyalty.platform.colours import safe_colour
@@ -58,7 +59,7 @@ from loyalty.reports import (
     report_get,
     rewards_summary_get,
 )
-from loyalty.services import ReturnRequest, points_adjust, purchase_return
+from loyalty.services import ReturnRequest, points_adjust
 from loyalty.services.expiry import points_expire_due
 from loyalty.services.program import program_settings_get
 from members.models import User
@@ -149,7 +150,7 @@ def program(store, staff_user, manager_user):
         buy(chloe, downtown, "P5", line("80.00"))
     with travel(at(2025, 3, 5)):
         returned_line = p4.lines.get(position=2)
-        purchase_return(
+        checkout_return(
             purchase=p4,
             lines=[ReturnRequest(line_id=returned_line.pk, quantity=1)],
             actor=staff_user,
@@ -200,7 +201,7 @@ def program(store, staff_user, manager_user):
     with travel(at(2025, 6, 10)):
         buy(dan, harbour, "P7", line("15.00"))
     with travel(at(2025, 6, 12)):
-        purchase_return(
+        checkout_return(
             purchase=p2,
             lines=[ReturnRequest(line_id=p2.lines.get(position=2).pk, quantity=1)],
             actor=staff_user,
@@ -348,7 +349,7 @@ def test_liability_buckets_follow_the_expiry_run_and_returns(store):
         points_expire_due()
     assert buckets(at(2025, 1, 12, 0, 30)) == {"never": 20}
     with travel(at(2025, 1, 13)):
-        purchase_return(purchase=soon, lines=None, store=store)  # 20 from the balance, 30 debt
+        checkout_return(purchase=soon, lines=None, store=store)  # 20 from the balance, 30 debt
     assert buckets(at(2025, 1, 13)) == {}
     _program(expiry_policy=ExpiryPolicy.DAYS, expiry_days=100)
     with travel(at(2025, 1, 14)):
@@ -797,10 +798,11 @@ def test_the_worker_works_out_the_default_view_ahead(client, program, manager_us
 
 @pytest.mark.django_db
 def test_nps_section_exact_figures_by_month(client, manager_user, store):
-    from loyalty.models import SurveyInvitation
+    from engagement.models import SurveyInvitation
+    from engagement.services.checkout import checkout_purchase
+    from engagement.services.surveys import survey_answer
     from loyalty.reports import ReportPeriod, nps_summary_get
-    from loyalty.services import BasketLine, purchase_record
-    from loyalty.services.surveys import survey_answer
+    from loyalty.services import BasketLine
 
     program = program_settings_get()
     program.nps_enabled = True
@@ -815,7 +817,7 @@ def test_nps_section_exact_figures_by_month(client, manager_user, store):
                 tick=False,
             ):
                 member = create_customer()
-                purchase_record(
+                checkout_purchase(
                     member=member,
                     store=store,
                     external_id=f"nps-{receipt}",

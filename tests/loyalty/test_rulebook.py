@@ -6,7 +6,8 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from loyalty.models import Challenge, EarningRule, RuleKind, Tier
+from engagement.models import Challenge
+from loyalty.models import EarningRule, RuleKind, Tier
 from loyalty.services import program_settings_get
 from loyalty.services.rulebook import rulebook, rules_version_bump
 from tests.loyalty.points import base_rule, buy, category, line, rule

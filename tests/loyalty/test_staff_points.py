@@ -10,6 +10,7 @@ from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 
+from engagement.services.checkout import checkout_purchase
 from loyalty.models import (
     EarningRule,
     EntryKind,
@@ -21,7 +22,7 @@ from loyalty.models import (
     PurchaseReturn,
     RuleKind,
 )
-from loyalty.services import BasketLine, points_spend, purchase_record
+from loyalty.services import BasketLine, points_spend
 from members.models import User
 from tests.factories import create_customer, create_staff
 
@@ -77,7 +78,7 @@ def two_lines(coffee: ProductCategory) -> tuple[dict, dict]:
 
 def record(member, store, *, actor, external_id: str = "till-1") -> Purchase:
     coffee = ProductCategory.objects.get(code="coffee")
-    return purchase_record(
+    return checkout_purchase(
         member=member,
         store=store,
         external_id=external_id,

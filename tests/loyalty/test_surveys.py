@@ -6,9 +6,10 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from loyalty.models import OutboxEmail, RuleKind, SurveyInvitation
+from engagement.models import SurveyInvitation
+from engagement.services.surveys import nps_summary
+from loyalty.models import OutboxEmail, RuleKind
 from loyalty.services import program_settings_get
-from loyalty.services.surveys import nps_summary
 from tests.factories import create_customer
 from tests.loyalty.points import base_rule, buy, line, rule, state
 
@@ -95,7 +96,7 @@ def test_a_tampered_link_is_refused(client, customer, store, nps):
 
 @pytest.mark.django_db
 def test_nps_is_promoters_minus_detractors(store, nps):
-    from loyalty.services.surveys import survey_answer
+    from engagement.services.surveys import survey_answer
 
     scores = [10, 9, 9, 8, 7, 6, 3, 0]
     for index, score in enumerate(scores):

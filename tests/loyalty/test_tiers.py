@@ -8,12 +8,12 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from engagement.services.checkout import checkout_return
 from loyalty.exceptions import RewardUnavailable
 from loyalty.models import OutboxEmail, PointsAccount, Purchase, RuleKind, Tier, TierChange
 from loyalty.services import (
     points_preview,
     program_settings_get,
-    purchase_return,
     tier_for_metric,
     tier_metric,
     tiers_recalculate,
@@ -109,7 +109,7 @@ def test_spend_counts_exactly_the_last_12_months_net_of_returned_shares(
     before = tier_metric(account=account, now=NOW)
 
     # When one of the three units of the first line comes back.
-    purchase_return(
+    checkout_return(
         purchase=recent, lines=[ReturnRequest(line_id=recent.lines.get(position=1).pk, quantity=1)]
     )
 
@@ -133,7 +133,7 @@ def test_points_basis_counts_purchase_points_net_of_reversals_over_12_months(
     give_points(customer, 500)  # a bonus is not a purchase: it does not count
     time_machine.move_to(NOW, tick=False)
 
-    purchase_return(
+    checkout_return(
         purchase=recent, lines=[ReturnRequest(line_id=recent.lines.get(position=1).pk, quantity=1)]
     )
 
@@ -214,7 +214,7 @@ def test_no_move_down_before_the_tier_was_held_12_months_even_when_the_metric_dr
 
     # Eleven months later everything is returned: the metric is 0.
     time_machine.move_to(datetime.datetime(2026, 5, 15, 9, 0, tzinfo=UTC), tick=False)
-    purchase_return(purchase=purchase, lines=None)
+    checkout_return(purchase=purchase, lines=None)
     assert tier_metric(account=_account(customer), now=HOLD_ENDS) == Decimal("0.00")
 
     result = _nightly(time_machine, datetime.datetime(2026, 5, 16, 2, 30, tzinfo=UTC))

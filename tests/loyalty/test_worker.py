@@ -9,9 +9,9 @@ from django.core import mail
 from django.db import connection
 from django.urls import reverse
 
+from engagement.services.birthdays import birthday_rewards_grant
 from loyalty.models import EntryKind, ExpiryPolicy, OutboxEmail, PointsEntry, PointsLot, RuleKind
 from loyalty.services import points_credit, points_spend, program_settings_get
-from loyalty.services.birthdays import birthday_rewards_grant
 from loyalty.services.expiry import points_expire_due, points_expire_inactive
 from loyalty.services.outbox import outbox_send_due
 from loyalty.services.reminders import expiry_reminders_queue

@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from loyalty.services import BasketLine, purchase_record
+from engagement.services.checkout import checkout_purchase
+from loyalty.services import BasketLine
 from referrals.models import Referral, ReferralStatus
 from referrals.services import referral_attach, referral_code_for
 from tests.concurrency import outcome, run_together
@@ -31,7 +32,7 @@ def test_a_retried_qualifying_purchase_rewards_once(customer, store):
 
     results = run_together(
         10,
-        lambda _index: purchase_record(
+        lambda _index: checkout_purchase(
             member=friend,
             store=store,
             external_id="till-1",
@@ -51,7 +52,7 @@ def test_two_qualifying_purchases_at_once_reward_once(customer, store):
 
     results = run_together(
         6,
-        lambda index: purchase_record(
+        lambda index: checkout_purchase(
             member=friend,
             store=store,
             external_id=f"till-{index}",

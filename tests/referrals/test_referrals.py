@@ -8,14 +8,10 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from engagement.services.checkout import checkout_return
 from loyalty.exceptions import AlreadyReferred, InvalidReferralCode, ReviewNotAllowed, SelfReferral
 from loyalty.models import EntryKind, OutboxEmail, PointsEntry
-from loyalty.services import (
-    ReturnRequest,
-    points_release_due,
-    program_settings_get,
-    purchase_return,
-)
+from loyalty.services import ReturnRequest, points_release_due, program_settings_get
 from members.models import Member
 from referrals.codes import email_canonical, referral_code_normalize
 from referrals.models import Referral, ReferralStatus
@@ -299,7 +295,7 @@ def test_returning_the_qualifying_purchase_while_pending_cancels_the_rewards(
     assert state(customer) == (0, 200, 0, 0)
     assert state(friend) == (0, 130, 0, 0)
 
-    purchase_return(
+    checkout_return(
         purchase=purchase, lines=[ReturnRequest(line_id=purchase.lines.get().pk, quantity=1)]
     )
 
@@ -321,7 +317,7 @@ def test_returning_after_the_rewards_were_released_keeps_them(customer, rules, s
     purchase = buy(friend, store, "till-1", line("30"))
     points_release_due(now=timezone.now() + datetime.timedelta(days=15))
 
-    purchase_return(purchase=purchase, lines=None)
+    checkout_return(purchase=purchase, lines=None)
 
     assert Referral.objects.get().status == ReferralStatus.REWARDED
     assert state(customer) == (200, 0, 0, 1)

@@ -8,8 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from engagement.models import Challenge
+from engagement.services.checkout import checkout_purchase, checkout_return
 from loyalty.models import (
-    Challenge,
     EarningRule,
     ExpiryPolicy,
     ProductCategory,
@@ -18,7 +19,7 @@ from loyalty.models import (
     Store,
     Tier,
 )
-from loyalty.services import BasketLine, ReturnRequest, purchase_record, purchase_return
+from loyalty.services import BasketLine, ReturnRequest
 from loyalty.services.program import program_settings_get
 from members.models import User
 from members.services import member_register, staff_user_create
@@ -207,7 +208,7 @@ class Command(BaseCommand):
             ),
         ]
         for external_id, occurred_at, lines in baskets:
-            purchase_record(
+            checkout_purchase(
                 member=alice,
                 store=stores["downtown"],
                 external_id=external_id,
@@ -225,7 +226,7 @@ class Command(BaseCommand):
             )
         returned = Purchase.objects.get(store=stores["downtown"], external_id="demo-1003")
         bread = returned.lines.get(description="Sourdough")
-        purchase_return(
+        checkout_return(
             purchase=returned,
             lines=[ReturnRequest(line_id=bread.pk, quantity=1)],
             actor=staff,
@@ -315,7 +316,7 @@ class Command(BaseCommand):
         )
         referral_attach(friend=greta, code=code)
         referral_attach(friend=hugo, code=code)
-        purchase_record(
+        checkout_purchase(
             member=greta,
             store=stores["harbour"],
             external_id="demo-2001",

@@ -7,17 +7,10 @@ from django.core import signing
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from loyalty.exceptions import LoyaltyError
-from loyalty.models import (
-    EntryKind,
-    PointsAccount,
-    ProgramSettings,
-    Purchase,
-    RuleKind,
-    SurveyInvitation,
-)
+from engagement.exceptions import InvalidSurveyAnswer, SurveyClosed
+from engagement.models import SurveyInvitation
+from loyalty.models import EntryKind, PointsAccount, ProgramSettings, Purchase, RuleKind
 from loyalty.platform.db import atomic_with_retry
 from loyalty.services.earning import bonus_rule_best
 from loyalty.services.ledger import credit_locked, lock_accounts
@@ -26,11 +19,6 @@ from loyalty.services.program import lot_expires_at, program_settings_get
 
 _SALT = "loyalty.survey"
 COMMENT_MAX = 2000
-
-
-class SurveyClosed(LoyaltyError):
-    code = "survey_closed"
-    default_message = _("This survey was already answered. Thank you!")
 
 
 def survey_token(invitation: SurveyInvitation) -> str:
@@ -88,7 +76,7 @@ def survey_answer(
     """Record the answer once and give the survey bonus once. A second answer raises
     `SurveyClosed` and changes nothing."""
     if not isinstance(score, int) or not 0 <= score <= 10:
-        raise LoyaltyError(_("Choose a score from 0 to 10."))
+        raise InvalidSurveyAnswer()
     account = lock_accounts([invitation.account_id])[invitation.account_id]
     now = timezone.now()
     answered = SurveyInvitation.objects.filter(pk=invitation.pk, answered_at__isnull=True).update(

@@ -1,8 +1,9 @@
 """Challenges (stamp cards): a purchase that qualifies adds a stamp; the last stamp pays out.
 
-Called by `purchase_record` and `purchase_return` inside their transactions, with the
-member's account locked, so concurrent purchases of one member stamp and complete a card
-exactly once.
+Called by the checkout (`engagement.services.checkout`) inside the purchase's or the return's
+transaction, with the member's account locked, so concurrent purchases of one member stamp and
+complete a card exactly once. The running challenges are kept per process under the program's
+rules version, like the engine's rule book.
 """
 
 import datetime
@@ -10,13 +11,12 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Q
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from engagement.models import Challenge, ChallengeCard, ChallengeStamp
 from loyalty.models import (
-    Challenge,
-    ChallengeCard,
-    ChallengeStamp,
     EntryKind,
     PointsAccount,
     ProgramSettings,
@@ -26,7 +26,34 @@ from loyalty.models import (
 from loyalty.platform.errors import DomainError
 from loyalty.services.ledger import credit_locked
 from loyalty.services.program import lot_expires_at, program_settings_get
-from loyalty.services.rulebook import rulebook
+from loyalty.services.rulebook import VersionedCache, rules_changed
+from rewards.models import RedemptionChannel, Reward
+from rewards.services import reward_redeem
+
+_challenges = VersionedCache(
+    lambda version: tuple(Challenge.objects.prefetch_related("stores").order_by("pk"))
+)
+
+
+def challenges_running(
+    at: datetime.datetime, *, program: ProgramSettings | None = None
+) -> list[Challenge]:
+    """Challenges that are on and have started and not ended at `at` (shared copies: read them,
+    never change them)."""
+    return [
+        challenge
+        for challenge in _challenges.get(program=program)
+        if challenge.is_active
+        and challenge.starts_at <= at
+        and (challenge.ends_at is None or challenge.ends_at > at)
+    ]
+
+
+def challenge_receivers_connect() -> None:
+    """Editing a challenge or its stores writes a new rules version, as editing a rule does."""
+    post_save.connect(rules_changed, sender=Challenge)
+    post_delete.connect(rules_changed, sender=Challenge)
+    m2m_changed.connect(rules_changed, sender=Challenge.stores.through)
 
 
 def challenges_active(*, at: datetime.datetime):
@@ -91,7 +118,7 @@ def challenge_stamp_purchase(
     The caller holds the member's `account` locked. Returns the cards this purchase completed.
     """
     completed = []
-    for challenge in rulebook(program=program).challenges_running(purchase.occurred_at):
+    for challenge in challenges_running(purchase.occurred_at, program=program):
         if not _qualifies(challenge, purchase, lines):
             continue
         card = _open_card(challenge, account)
@@ -114,8 +141,6 @@ def _pay_out(card: ChallengeCard, *, purchase: Purchase, account: PointsAccount)
     note = _("Challenge completed: %(name)s") % {"name": challenge.name}
     prize = None
     if challenge.reward_id and not challenge.reward_points:
-        from rewards.models import Reward
-
         # Read fresh: the challenge is the rule book's shared copy, the reward's cost may change.
         prize = Reward.objects.get(pk=challenge.reward_id)
     points = challenge.reward_points or (prize.points_cost if prize is not None else 0)
@@ -135,9 +160,6 @@ def _pay_out(card: ChallengeCard, *, purchase: Purchase, account: PointsAccount)
     card.prize_lot = credit.lot
     if prize is None:
         return
-    from rewards.models import RedemptionChannel
-    from rewards.services import reward_redeem
-
     try:
         with transaction.atomic():
             card.prize_redemption = reward_redeem(
@@ -174,7 +196,7 @@ def challenge_unstamp_returned(*, purchase: Purchase) -> int:
 def challenge_cards_for_member(*, member, at: datetime.datetime | None = None) -> list[dict]:
     """What /me/ shows: each active challenge with the member's current stamps."""
     at = at or timezone.now()
-    running = rulebook().challenges_running(at)
+    running = challenges_running(at)
     if not running:
         return []
     latest: dict[int, ChallengeCard] = {}

@@ -1,4 +1,8 @@
-"""Stamp cards (challenges) and NPS survey invitations."""
+"""What brings members back beyond a purchase: stamp cards (challenges) and NPS surveys.
+
+These models moved here from the points engine; their tables keep the names they had there
+(`db_table`), so the move changed no table.
+"""
 
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -57,6 +61,7 @@ class Challenge(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
+        db_table = "loyalty_challenge"
         ordering = ["-starts_at", "name"]
         verbose_name = _("challenge")
         verbose_name_plural = _("challenges")
@@ -93,6 +98,7 @@ class ChallengeCard(models.Model):
     )
 
     class Meta:
+        db_table = "loyalty_challengecard"
         verbose_name = _("challenge card")
         verbose_name_plural = _("challenge cards")
         constraints = [
@@ -114,6 +120,7 @@ class ChallengeStamp(models.Model):
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
 
     class Meta:
+        db_table = "loyalty_challengestamp"
         verbose_name = _("stamp")
         verbose_name_plural = _("stamps")
         constraints = [
@@ -142,6 +149,7 @@ class SurveyInvitation(models.Model):
     )
 
     class Meta:
+        db_table = "loyalty_surveyinvitation"
         ordering = ["-created_at", "-pk"]
         verbose_name = _("survey invitation")
         verbose_name_plural = _("survey invitations")

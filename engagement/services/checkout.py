@@ -1,0 +1,96 @@
+"""The checkout: a purchase, a return or a void, and everything it starts above the engine.
+
+The staff desk and the API call these, never the engine's `purchase_record` / `purchase_return`
+directly, so that a sale has one path through the code. Each runs in one transaction: the
+engine writes the points (the member's account locked), then, only when the engine created
+something, the referral, the stamp cards and the survey follow under the same lock. A retried
+request (the same receipt id, the same return id) starts nothing a second time.
+"""
+
+import datetime
+from decimal import Decimal
+
+from engagement.services.challenges import challenge_stamp_purchase, challenge_unstamp_returned
+from engagement.services.surveys import survey_invite_after
+from loyalty.models import Purchase, Store
+from loyalty.platform.db import atomic_with_retry
+from loyalty.services.earning import BasketLine
+from loyalty.services.program import program_settings_get
+from loyalty.services.purchases import (
+    RecordedPurchase,
+    RecordedReturn,
+    ReturnRequest,
+    purchase_record,
+    purchase_return,
+    purchase_void,
+)
+from referrals.services import referral_on_return, referral_qualify
+
+
+@atomic_with_retry
+def checkout_purchase(
+    *,
+    member,
+    store: Store,
+    external_id: str,
+    lines: list[BasketLine],
+    occurred_at: datetime.datetime | None = None,
+    currency: str | None = None,
+    total: Decimal | None = None,
+    actor=None,
+) -> RecordedPurchase:
+    """Record a purchase (see `purchase_record`) and what it starts: a friend's first
+    qualifying purchase rewards the referral, qualifying purchases stamp cards, and the member
+    may be invited to a survey."""
+    recorded = purchase_record(
+        member=member,
+        store=store,
+        external_id=external_id,
+        lines=lines,
+        occurred_at=occurred_at,
+        currency=currency,
+        total=total,
+        actor=actor,
+    )
+    if recorded.created:
+        program = program_settings_get()
+        purchase = recorded.purchase
+        referral_qualify(purchase=purchase)
+        challenge_stamp_purchase(
+            purchase=purchase, account=recorded.account, lines=list(recorded.lines), program=program
+        )
+        survey_invite_after(purchase=purchase, account=recorded.account, program=program)
+    return recorded
+
+
+def _after_return(recorded: RecordedReturn) -> RecordedReturn:
+    if recorded.created:
+        purchase = recorded.purchase_return.purchase
+        # A return of a referral's qualifying purchase while its rewards are pending cancels
+        # them; stamps of a purchase that no longer qualifies come off open cards.
+        referral_on_return(purchase=purchase)
+        challenge_unstamp_returned(purchase=purchase)
+    return recorded
+
+
+@atomic_with_retry
+def checkout_return(
+    *,
+    purchase: Purchase,
+    lines: list[ReturnRequest] | None,
+    actor=None,
+    store: Store | None = None,
+    external_id: str | None = None,
+) -> RecordedReturn:
+    """Return lines of a purchase (see `purchase_return`) and take back what it started."""
+    return _after_return(
+        purchase_return(
+            purchase=purchase, lines=lines, actor=actor, store=store, external_id=external_id
+        )
+    )
+
+
+@atomic_with_retry
+def checkout_void(*, purchase: Purchase, actor, store: Store | None = None) -> RecordedReturn:
+    """Void a mistaken purchase (see `purchase_void`) and take back what it started."""
+    return _after_return(purchase_void(purchase=purchase, actor=actor, store=store))
