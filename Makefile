@@ -26,7 +26,7 @@ install: $(STAMP)
 
 # The embedded defaults keep their data here: SQLite, the file broker, mail, uploads.
 dirs:
-	@mkdir -p var/mail var/broker/in var/broker/processed var/media var/cache
+	@mkdir -p var/mail var/broker/in var/broker/processed var/broker/control var/media var/cache
 
 migrate: install dirs
 	$(PY) manage.py migrate --noinput

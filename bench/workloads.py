@@ -162,7 +162,7 @@ SELECT count(*) FROM (
 def reminders(*, now: datetime.datetime) -> Row:
     from django.conf import settings
 
-    from loyalty.services.reminders import expiry_reminders_queue
+    from engagement.services.reminders import expiry_reminders_queue
 
     with connection.cursor() as cursor:
         cursor.execute(_EXPECTED_REMINDERS, {"now": now, "zone": settings.TIME_ZONE})
@@ -637,7 +637,8 @@ def scale_out_nightly(*, members: int) -> Row:
     from django.conf import settings
     from django.utils import timezone
 
-    from loyalty.tasks import expire_points, send_expiry_reminders
+    from engagement.tasks import send_expiry_reminders
+    from loyalty.tasks import expire_points
 
     generated = generate(
         now=timezone.now().replace(microsecond=0) - datetime.timedelta(days=180),

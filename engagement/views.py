@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
-from engagement.services.challenges import challenges_active
+from engagement.selectors import challenges_active
 from engagement.services.surveys import COMMENT_MAX, survey_answer, survey_bonus_rule, survey_find
 from loyalty.models import EarningRule, RuleKind
 from loyalty.platform.errors import DomainError

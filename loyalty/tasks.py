@@ -7,13 +7,11 @@ broker's visibility timeout (see CELERY_BROKER_TRANSPORT_OPTIONS).
 
 from celery import shared_task
 
-from loyalty.api.idempotency import idempotent_requests_prune
 from loyalty.platform.tasks import TASK_OPTIONS
 from loyalty.reports import report_snapshot_refresh_default
 from loyalty.services import points_release_due
 from loyalty.services.expiry import points_expire_due, points_expire_inactive
 from loyalty.services.outbox import outbox_send_due
-from loyalty.services.reminders import expiry_reminders_queue, inactivity_reminders_queue
 from loyalty.services.tiers import tiers_recalculate
 
 
@@ -35,12 +33,6 @@ def expire_points() -> dict:
     return {"lots": points_expire_due(), "inactive_accounts": points_expire_inactive()}
 
 
-@shared_task(name="loyalty.send_expiry_reminders", **TASK_OPTIONS)
-def send_expiry_reminders() -> int:
-    """Queue the reminders due today; the outbox sends them."""
-    return expiry_reminders_queue() + inactivity_reminders_queue()
-
-
 @shared_task(name="loyalty.recalculate_tiers", **TASK_OPTIONS)
 def recalculate_tiers() -> dict:
     """Tier moves up, moves down after the 12-month hold, and the warnings before them."""
@@ -56,9 +48,3 @@ def recalculate_tiers() -> dict:
 def refresh_report() -> str:
     """Work out the reports page's default view ahead, so managers never wait for it."""
     return report_snapshot_refresh_default().computed_at.isoformat()
-
-
-@shared_task(name="loyalty.prune_idempotency_keys", **TASK_OPTIONS)
-def prune_idempotency_keys() -> int:
-    """Forget API answers stored for Idempotency-Key replays once they are a week old."""
-    return idempotent_requests_prune()

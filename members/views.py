@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from engagement.services.challenges import challenge_cards_for_member
+from engagement.selectors import challenge_cards_for_member
 from loyalty.models import EntryKind, PointsEntry
 from loyalty.selectors import (
     entry_list_with_purchases,

@@ -3,7 +3,7 @@
 import re
 import secrets
 
-from rewards.codes import ALPHABET
+from loyalty.platform.codes import ALPHABET
 
 CODE_LENGTH = 7  # 30^7, about 2 x 10^10 codes
 _NOT_CODE = re.compile(r"[^0-9A-Z]")

@@ -9,7 +9,8 @@ mistyped character and any swap of two neighbours but "2Z"/"Z2". Shown in two gr
 import re
 import secrets
 
-ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+from loyalty.platform.codes import ALPHABET
+
 CODE_LENGTH = 10
 _INDEX = {char: index for index, char in enumerate(ALPHABET)}
 _SEPARATORS = re.compile(r"[\s\-_.]")

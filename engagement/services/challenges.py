@@ -10,12 +10,12 @@ import datetime
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from engagement.models import Challenge, ChallengeCard, ChallengeStamp
+from engagement.selectors import challenges_running
 from loyalty.models import (
     EntryKind,
     PointsAccount,
@@ -26,27 +26,9 @@ from loyalty.models import (
 from loyalty.platform.errors import DomainError
 from loyalty.services.ledger import credit_locked
 from loyalty.services.program import lot_expires_at, program_settings_get
-from loyalty.services.rulebook import VersionedCache, rules_changed
+from loyalty.services.rulebook import rules_changed
 from rewards.models import RedemptionChannel, Reward
 from rewards.services import reward_redeem
-
-_challenges = VersionedCache(
-    lambda version: tuple(Challenge.objects.prefetch_related("stores").order_by("pk"))
-)
-
-
-def challenges_running(
-    at: datetime.datetime, *, program: ProgramSettings | None = None
-) -> list[Challenge]:
-    """Challenges that are on and have started and not ended at `at` (shared copies: read them,
-    never change them)."""
-    return [
-        challenge
-        for challenge in _challenges.get(program=program)
-        if challenge.is_active
-        and challenge.starts_at <= at
-        and (challenge.ends_at is None or challenge.ends_at > at)
-    ]
 
 
 def challenge_receivers_connect() -> None:
@@ -54,16 +36,6 @@ def challenge_receivers_connect() -> None:
     post_save.connect(rules_changed, sender=Challenge)
     post_delete.connect(rules_changed, sender=Challenge)
     m2m_changed.connect(rules_changed, sender=Challenge.stores.through)
-
-
-def challenges_active(*, at: datetime.datetime):
-    return (
-        Challenge.objects.filter(is_active=True, starts_at__lte=at)
-        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=at))
-        .prefetch_related("stores")
-        .select_related("reward", "category")
-        .order_by("pk")
-    )
 
 
 def _qualifies(challenge: Challenge, purchase: Purchase, lines=None) -> bool:
@@ -191,34 +163,3 @@ def challenge_unstamp_returned(*, purchase: Purchase) -> int:
         card.save(update_fields=["stamps"])
         removed += 1
     return removed
-
-
-def challenge_cards_for_member(*, member, at: datetime.datetime | None = None) -> list[dict]:
-    """What /me/ shows: each active challenge with the member's current stamps."""
-    at = at or timezone.now()
-    running = challenges_running(at)
-    if not running:
-        return []
-    latest: dict[int, ChallengeCard] = {}
-    # Every card of these challenges in one query, the latest round of each kept.
-    for card in ChallengeCard.objects.filter(
-        challenge__in=running, account__member=member
-    ).order_by("-round"):
-        latest.setdefault(card.challenge_id, card)
-    cards = []
-    for challenge in running:
-        card = latest.get(challenge.pk)
-        done = card is not None and card.completed_at is not None and not challenge.repeatable
-        if done:
-            stamps = challenge.purchases_needed
-        else:
-            stamps = card.stamps if card is not None and card.completed_at is None else 0
-        cards.append(
-            {
-                "challenge": challenge,
-                "stamps": stamps,
-                "done": done,
-                "slots": [index < stamps for index in range(challenge.purchases_needed)],
-            }
-        )
-    return cards

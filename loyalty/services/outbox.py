@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from loyalty.models import OutboxEmail, OutboxStatus, ProgramSettings
 from loyalty.services.program import program_settings_get
+from members.qr import qr_png
 
 logger = logging.getLogger(__name__)
 
@@ -189,8 +190,6 @@ def _message(email: OutboxEmail) -> EmailMultiAlternatives:
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
         if email.qr_data:
-            from members.qr import qr_png
-
             image = MIMEImage(qr_png(email.qr_data, module_pixels=6), _subtype="png")
             image.add_header("Content-ID", "<qr>")
             image.add_header("Content-Disposition", "inline", filename="qr.png")

@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 
 from loyalty.api.idempotency import idempotent_requests_prune
+from loyalty.api.tasks import prune_idempotency_keys
 from loyalty.models import IdempotentRequest, OutboxEmail, Purchase
-from loyalty.tasks import prune_idempotency_keys
 from rewards.models import Redemption, RedemptionStatus
 from tests.api.conftest import KeyClient, purchase_body, url
 from tests.loyalty.points import state

@@ -9,12 +9,13 @@ from django.core import mail
 from django.db import connection
 from django.urls import reverse
 
+from engagement.services import reminders
 from engagement.services.birthdays import birthday_rewards_grant
+from engagement.services.reminders import expiry_reminders_queue, inactivity_reminders_queue
 from loyalty.models import EntryKind, ExpiryPolicy, OutboxEmail, PointsEntry, PointsLot, RuleKind
 from loyalty.services import points_credit, points_spend, program_settings_get
 from loyalty.services.expiry import points_expire_due, points_expire_inactive
 from loyalty.services.outbox import outbox_send_due
-from loyalty.services.reminders import expiry_reminders_queue
 from members.unsubscribe import unsubscribe_token
 from tests.factories import create_customer
 from tests.loyalty.points import base_rule, buy, line, lot_remaining, rule, state
@@ -235,8 +236,6 @@ def test_one_reminder_per_expiry_date(oslo, customer):
 
 @pytest.mark.django_db
 def test_reminders_across_chunks_count_only_what_they_write(oslo, monkeypatch):
-    from loyalty.services import reminders
-
     monkeypatch.setattr(reminders, "CHUNK_SIZE", 2)
     members = [create_customer() for _ in range(5)]
     for member in members:
@@ -427,7 +426,6 @@ def test_a_birthday_rule_limited_to_a_tier_reaches_only_that_tier(customer, othe
 
 @pytest.mark.django_db
 def test_inactivity_reminder_once_before_the_balance_expires(oslo, store):
-    from loyalty.services.reminders import inactivity_reminders_queue
 
     base_rule("1")
     oslo.inactivity_days, oslo.inactivity_reminder_days, oslo.expiry_policy = (

@@ -7,10 +7,10 @@ from django.db import connection
 from django.utils import timezone
 
 from engagement.services.birthdays import birthday_rewards_grant
+from engagement.services.reminders import expiry_reminders_queue
 from loyalty.models import EntryKind, OutboxEmail, PointsEntry, PointsLot, RuleKind
 from loyalty.services import points_credit
 from loyalty.services.expiry import points_expire_due
-from loyalty.services.reminders import expiry_reminders_queue
 from tests.concurrency import run_together
 from tests.factories import create_customer
 from tests.loyalty.points import rule, state
