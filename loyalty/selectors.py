@@ -8,6 +8,7 @@ from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
 from loyalty.models import PointsAccount, PointsEntry, PointsLot, Purchase
+from loyalty.money import points_cash_value
 from loyalty.services.program import program_settings_get, program_timezone
 
 
@@ -61,11 +62,6 @@ def expiring_points(
         .order_by("expires_at")
     )
     return [ExpiringAmount(expires_at=row["expires_at"], points=row["points"]) for row in rows]
-
-
-def points_cash_value(points: int) -> Decimal:
-    """What `points` are worth in the program's currency, to two decimals."""
-    return (Decimal(points) * program_settings_get().point_value).quantize(Decimal("0.01"))
 
 
 def entry_list_with_purchases(

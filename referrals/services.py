@@ -5,7 +5,6 @@ a purchase returned while the rewards are still pending cancels them.
 """
 
 import datetime
-from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -18,7 +17,7 @@ from loyalty.exceptions import (
     ReviewNotAllowed,
     SelfReferral,
 )
-from loyalty.models import EntryKind, PointsLot, Purchase
+from loyalty.models import EntryKind, PointsLot, Purchase, kept_amount_of
 from loyalty.platform.db import atomic_with_retry
 from loyalty.services import lock_accounts, program_settings_get
 from loyalty.services.ledger import credit_locked, pending_lot_cancel
@@ -268,14 +267,7 @@ def referral_on_return(*, purchase: Purchase) -> Referral | None:
     )
     if referral is None:
         return None
-    kept = sum(
-        (
-            line.amount * (line.quantity - line.returned_quantity) / line.quantity
-            for line in purchase.lines.all()
-        ),
-        Decimal("0"),
-    )
-    if kept >= referral_settings_get().qualifying_amount:
+    if kept_amount_of(purchase.lines.all()) >= referral_settings_get().qualifying_amount:
         return None
     lots = [lot for lot in (referral.referrer_lot, referral.friend_lot) if lot is not None]
     if any(not lot.is_pending for lot in lots):

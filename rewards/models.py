@@ -1,9 +1,12 @@
 """The reward catalogue, charity causes, and redemptions with their vouchers."""
 
+import datetime
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rewards.codes import CODE_LENGTH
@@ -254,3 +257,20 @@ class Redemption(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reward} ({self.code})"
+
+    def status_at(self, now: datetime.datetime | None = None) -> str:
+        """The voucher's status as the member and the till see it at `now`: an issued voucher
+        past its date is expired, whether or not the expiry run has marked it yet."""
+        now = now or timezone.now()
+        if self.status == RedemptionStatus.ISSUED and self.expires_at <= now:
+            return RedemptionStatus.EXPIRED
+        return self.status
+
+    @property
+    def effective_status(self) -> str:
+        """`status_at` now, for templates."""
+        return self.status_at()
+
+    @property
+    def effective_status_label(self) -> str:
+        return RedemptionStatus(self.effective_status).label

@@ -104,8 +104,7 @@ def voucher_is_usable(redemption: Redemption, *, now: datetime.datetime | None =
     donation (which the member gives, with nothing to collect)."""
     now = now or timezone.now()
     return (
-        redemption.status == RedemptionStatus.ISSUED
-        and redemption.expires_at > now
+        redemption.status_at(now) == RedemptionStatus.ISSUED
         and redemption.reward.kind != RewardKind.DONATION
     )
 

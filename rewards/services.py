@@ -24,6 +24,7 @@ from loyalty.exceptions import (
     VoucherVoid,
 )
 from loyalty.models import EntryKind, OutboxEmail
+from loyalty.money import points_cash_value
 from loyalty.platform.db import atomic_with_retry
 from loyalty.services import lock_accounts, points_spend_reverse, program_settings_get
 from loyalty.services.ledger import spend_locked
@@ -92,7 +93,7 @@ def redemptions_counted_for_limit(*, member, reward: Reward, now: datetime.datet
 
 def _redemption_value(reward: Reward, points: int, steps: int) -> Decimal | None:
     if reward.kind in {RewardKind.STORE_CREDIT, RewardKind.DONATION}:
-        return (Decimal(points) * program_settings_get().point_value).quantize(Decimal("0.01"))
+        return points_cash_value(points)
     return reward.value
 
 
@@ -260,7 +261,7 @@ def voucher_problem(redemption: Redemption, *, now: datetime.datetime | None = N
         )
     if redemption.status == RedemptionStatus.VOID:
         return VoucherVoid()
-    if redemption.status == RedemptionStatus.EXPIRED or redemption.expires_at <= now:
+    if redemption.status_at(now) == RedemptionStatus.EXPIRED:
         return VoucherExpired()
     return None
 
@@ -292,7 +293,7 @@ def redemption_void_allowed(
     now = now or timezone.now()
     if redemption.status == RedemptionStatus.ISSUED:
         # Past its date it is the expiry run's to settle, by the program's setting.
-        return redemption.expires_at > now
+        return redemption.status_at(now) == RedemptionStatus.ISSUED
     if redemption.status != RedemptionStatus.FULFILLED or actor is None:
         return False
     window = datetime.timedelta(minutes=program_settings_get().void_window_minutes)

@@ -7,7 +7,6 @@ rules version, like the engine's rule book.
 """
 
 import datetime
-from decimal import Decimal
 
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -22,6 +21,7 @@ from loyalty.models import (
     ProgramSettings,
     Purchase,
     PurchaseLine,
+    kept_amount_of,
 )
 from loyalty.platform.errors import DomainError
 from loyalty.services.ledger import credit_locked
@@ -45,14 +45,10 @@ def _qualifies(challenge: Challenge, purchase: Purchase, lines=None) -> bool:
     if store_ids and purchase.store_id not in store_ids:
         return False
     lines = purchase.lines.all() if lines is None else lines
-    kept = [line for line in lines if line.returned_quantity < line.quantity]
+    kept = [line for line in lines if line.returnable_quantity]
     if not kept:
         return False
-    kept_total = sum(
-        (line.amount * (line.quantity - line.returned_quantity) / line.quantity for line in kept),
-        Decimal("0"),
-    )
-    if challenge.min_amount is not None and kept_total < challenge.min_amount:
+    if challenge.min_amount is not None and kept_amount_of(kept) < challenge.min_amount:
         return False
     if challenge.category_id is not None:
         return any(line.category_id == challenge.category_id for line in kept)

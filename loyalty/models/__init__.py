@@ -5,7 +5,14 @@ from loyalty.models.api import ApiKey, IdempotentRequest
 from loyalty.models.ledger import EntryKind, LotAllocation, PointsAccount, PointsEntry, PointsLot
 from loyalty.models.outbox import OutboxEmail, OutboxStatus
 from loyalty.models.program import ExpiryPolicy, ProgramSettings, Store, rules_version_default
-from loyalty.models.purchases import Purchase, PurchaseLine, PurchaseReturn, PurchaseReturnLine
+from loyalty.models.purchases import (
+    LineShare,
+    Purchase,
+    PurchaseLine,
+    PurchaseReturn,
+    PurchaseReturnLine,
+    kept_amount_of,
+)
 from loyalty.models.rules import EarningRule, ProductCategory, RuleKind
 from loyalty.models.tiers import Tier, TierChange
 
@@ -15,6 +22,7 @@ __all__ = [
     "EntryKind",
     "ExpiryPolicy",
     "IdempotentRequest",
+    "LineShare",
     "LotAllocation",
     "OutboxEmail",
     "OutboxStatus",
@@ -31,5 +39,6 @@ __all__ = [
     "Store",
     "Tier",
     "TierChange",
+    "kept_amount_of",
     "rules_version_default",
 ]

@@ -1,8 +1,10 @@
 """Purchases, their lines, and returns of those lines."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import DecimalField, F, Func, Q
 from django.utils.translation import gettext_lazy as _
 
 from loyalty.models.program import Store
@@ -109,7 +111,61 @@ class PurchaseLine(models.Model):
 
     @property
     def returnable_quantity(self) -> int:
+        """The units the member still has: bought less returned."""
         return self.quantity - self.returned_quantity
+
+    def amount_of(self, units: int) -> Decimal:
+        """The share of the line's amount that `units` of its units stand for."""
+        return self.amount * units / self.quantity
+
+    @property
+    def kept_amount(self) -> Decimal:
+        """What the member kept of the line, in money: the amount of the units not returned.
+        `LineShare.kept()` is the same figure in SQL."""
+        return self.amount_of(self.returnable_quantity)
+
+    @property
+    def kept_points(self) -> int:
+        """The line's points less the share of its returned units (rounded down)."""
+        return self.points - self.points * self.returned_quantity // self.quantity
+
+
+def kept_amount_of(lines) -> Decimal:
+    """What the member kept of these lines, in money."""
+    return sum((line.kept_amount for line in lines), Decimal("0"))
+
+
+class LineShare(Func):
+    """SQL for `PurchaseLine.amount_of`: amount x units / quantity, summed by the database.
+
+    Exact numeric on PostgreSQL. SQLite stores a whole amount (10.00) as an integer, which
+    would make the division an integer division, so there the amount is taken as REAL.
+    Sums of it are quantized to cents by whoever shows them.
+    """
+
+    output_field = DecimalField(max_digits=24, decimal_places=8)
+
+    def __init__(self, *, amount: str, units, quantity: str):
+        super().__init__(F(amount), units, F(quantity))
+
+    @classmethod
+    def kept(cls, prefix: str = "") -> "LineShare":
+        """What members kept of lines (`prefix` reaches the line from another model)."""
+        return cls(
+            amount=f"{prefix}amount",
+            units=F(f"{prefix}quantity") - F(f"{prefix}returned_quantity"),
+            quantity=f"{prefix}quantity",
+        )
+
+    def as_sql(self, compiler, connection, amount_template="%s", **extra_context):
+        (amount, amount_params), (units, units_params), (quantity, quantity_params) = [
+            compiler.compile(expression) for expression in self.get_source_expressions()
+        ]
+        sql = f"({amount_template % amount} * ({units}) / {quantity})"
+        return sql, (*amount_params, *units_params, *quantity_params)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, amount_template="CAST(%s AS REAL)")
 
 
 class PurchaseReturn(models.Model):

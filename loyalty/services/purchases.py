@@ -27,6 +27,7 @@ from loyalty.models import (
     PurchaseReturnLine,
     RuleKind,
     Store,
+    kept_amount_of,
 )
 from loyalty.platform.db import atomic_with_retry
 from loyalty.services.earning import (
@@ -228,13 +229,8 @@ class ReturnRequest:
 def _points_kept(purchase: Purchase, lines: list[PurchaseLine]) -> int:
     """What the purchase earns for what the member keeps: kept share of each line's points,
     the threshold bonus if the kept eligible amount still reaches it, never above the credit."""
-    kept_points = 0
-    kept_eligible = Decimal("0")
-    for line in lines:
-        returned_share = line.points * line.returned_quantity // line.quantity
-        kept_points += line.points - returned_share
-        if line.eligible:
-            kept_eligible += line.amount * (line.quantity - line.returned_quantity) / line.quantity
+    kept_points = sum(line.kept_points for line in lines)
+    kept_eligible = kept_amount_of(line for line in lines if line.eligible)
     bonus_kept = (
         purchase.bonus_points
         and purchase.bonus_threshold is not None

@@ -13,14 +13,15 @@ at the same local time one year earlier (29 February counts from 28 February), e
 import calendar
 import datetime
 from dataclasses import dataclass
-from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, Decimal
 
-from django.db.models import DecimalField, Exists, F, Func, OuterRef, Q, Sum
+from django.db.models import Exists, F, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from loyalty.models import (
+    LineShare,
     OutboxEmail,
     PointsAccount,
     ProgramSettings,
@@ -29,6 +30,7 @@ from loyalty.models import (
     Tier,
     TierChange,
 )
+from loyalty.money import CENT, cents
 from loyalty.platform.colours import FALLBACK_COLOUR, safe_colour
 from loyalty.platform.db import atomic_with_retry
 from loyalty.services.ledger import lock_accounts
@@ -37,7 +39,6 @@ from loyalty.services.program import program_settings_get, program_timezone
 from loyalty.services.rulebook import rulebook
 
 WARNING_DAYS = 30
-CENT = Decimal("0.01")
 DEFAULT_COLOUR = FALLBACK_COLOUR
 
 
@@ -62,31 +63,6 @@ def tier_hold_ends(tier_since: datetime.datetime) -> datetime.datetime:
     return years_shifted(tier_since, 1)
 
 
-class _KeptAmount(Func):
-    """What the member kept of a purchase line: amount x (quantity - returned) / quantity.
-
-    Exact numeric on PostgreSQL. SQLite stores a whole amount (10.00) as an integer, which would
-    make the division an integer division, so there the amount is taken as REAL.
-    """
-
-    output_field = DecimalField(max_digits=24, decimal_places=8)
-
-    def __init__(self, prefix: str = ""):
-        super().__init__(
-            F(f"{prefix}amount"), F(f"{prefix}quantity"), F(f"{prefix}returned_quantity")
-        )
-
-    def as_sql(self, compiler, connection, amount_template="%s", **extra_context):
-        (amount, amount_params), (quantity, quantity_params), (returned, returned_params) = [
-            compiler.compile(expression) for expression in self.get_source_expressions()
-        ]
-        sql = f"({amount_template % amount} * ({quantity} - {returned}) / {quantity})"
-        return sql, (*amount_params, *quantity_params, *returned_params, *quantity_params)
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return self.as_sql(compiler, connection, amount_template="CAST(%s AS REAL)")
-
-
 def _metrics(
     member_ids: list[int], *, start: datetime.datetime, end: datetime.datetime, basis: str
 ) -> dict[int, Decimal]:
@@ -109,13 +85,10 @@ def _metrics(
             purchase__occurred_at__lte=end,
         )
         .values("purchase__member_id")
-        .annotate(total=Sum(_KeptAmount()))
+        .annotate(total=Sum(LineShare.kept()))
         .values_list("purchase__member_id", "total")
     )
-    return {
-        member_id: Decimal(total or 0).quantize(CENT, rounding=ROUND_HALF_UP)
-        for member_id, total in rows
-    }
+    return {member_id: cents(total) for member_id, total in rows}
 
 
 def _metric_between(
@@ -146,7 +119,7 @@ def metric_display(value: Decimal, *, basis: str, currency: str) -> str:
     if basis == "points":
         points = int(value)
         return ngettext("%(points)s point", "%(points)s points", points) % {"points": f"{points:,}"}
-    return f"{value.quantize(CENT, rounding=ROUND_HALF_UP):,.2f} {currency}"
+    return f"{cents(value):,.2f} {currency}"
 
 
 def needed_display(value: Decimal, *, basis: str, currency: str) -> str:
