@@ -6,9 +6,10 @@ from django.db import transaction
 from django.urls import reverse
 
 from loyalty.platform.errors import DomainError
+from loyalty.platform.http import client_ip
 from members.services import member_create
+from referrals.invitations import invitation_code
 from referrals.services import referral_attach
-from referrals.views import invitation_code
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -39,7 +40,7 @@ class AccountAdapter(DefaultAccountAdapter):
         if not code:
             return
         try:
-            referral_attach(friend=member, code=code, ip=request.META.get("REMOTE_ADDR"))
+            referral_attach(friend=member, code=code, ip=client_ip(request))
         except DomainError:
             # A stale invitation cookie must never stop anyone from joining.
             return

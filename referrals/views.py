@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 from members.qr import qr_svg
 from members.selectors import member_for_user
 from members.views import no_membership
+from referrals.invitations import invitation_code, invitation_remember
 from referrals.models import ReferralCode
 from referrals.selectors import referral_list_for_referrer, referral_points_earned
 from referrals.services import (
@@ -20,15 +21,6 @@ from referrals.services import (
     referral_link_opened,
     referral_settings_get,
 )
-
-COOKIE = "loyalty_referral"
-COOKIE_SALT = "referrals.invitation"
-
-
-def invitation_code(request: HttpRequest) -> str:
-    """The code of the invitation link this browser opened, if it is still fresh."""
-    max_age = referral_settings_get().cookie_days * 24 * 3600
-    return request.get_signed_cookie(COOKIE, default="", salt=COOKIE_SALT, max_age=max_age)
 
 
 @require_GET
@@ -49,15 +41,7 @@ def landing(request: HttpRequest, code: str) -> HttpResponse:
         },
     )
     if not request.user.is_authenticated:
-        response.set_signed_cookie(
-            COOKIE,
-            referral_code.code,
-            salt=COOKIE_SALT,
-            max_age=settings.cookie_days * 24 * 3600,
-            httponly=True,
-            samesite="Lax",
-            secure=request.is_secure(),
-        )
+        invitation_remember(request, response, code=referral_code.code)
     return response
 
 

@@ -19,12 +19,12 @@ import time
 from dataclasses import dataclass
 from functools import wraps
 
-from allauth.account.adapter import get_adapter
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+
+from loyalty.platform.http import client_ip
 
 logger = logging.getLogger(__name__)
 
@@ -99,12 +99,9 @@ def retry_after(limit: Limit, *, now: float | None = None) -> int:
     return max(1, math.ceil(limit.period - now % limit.period))
 
 
-def client_ip(request: HttpRequest) -> str:
-    """The client's address as allauth sees it (ALLAUTH_TRUSTED_PROXY_COUNT behind proxies)."""
-    try:
-        return get_adapter(request).get_client_ip(request)
-    except PermissionDenied:
-        return "unknown"
+def _ip_key(request: HttpRequest) -> str:
+    """The client's address, or "unknown", so that a rate limit always has a key."""
+    return client_ip(request) or "unknown"
 
 
 def too_many_requests(request: HttpRequest, *, message: str, limit: Limit) -> HttpResponse:
@@ -117,7 +114,7 @@ def too_many_requests(request: HttpRequest, *, message: str, limit: Limit) -> Ht
 
 
 def _admin_identities(request: HttpRequest) -> list[str]:
-    identities = [f"ip:{client_ip(request)}"]
+    identities = [f"ip:{_ip_key(request)}"]
     username = request.POST.get("username", "")
     if isinstance(username, str) and username.strip():
         identities.append(f"user:{username.strip().lower()[:254]}")
@@ -145,7 +142,7 @@ def admin_login_limited(login_view):
             logger.warning(
                 "Rate limit: admin log-in refused for %r from %s (too many failed attempts)",
                 request.POST.get("username", ""),
-                client_ip(request),
+                _ip_key(request),
             )
             return too_many_requests(
                 request,
@@ -181,7 +178,7 @@ def _log_refusal(request: HttpRequest, *, what: str, count: int) -> None:
         what,
         request.user.pk,
         request.user.get_username(),
-        client_ip(request),
+        _ip_key(request),
         count,
     )
 

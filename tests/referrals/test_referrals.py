@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -259,6 +260,37 @@ def test_too_many_sign_ups_from_one_ip_are_flagged_then_reviewed(
     assert state(customer) == (200, 0, 0, 1)
     with pytest.raises(ReviewNotAllowed):
         referral_reject(referral=approved, actor=manager_user)
+
+
+@pytest.mark.django_db
+def test_behind_the_trusted_proxy_sign_ups_count_per_forwarded_address(
+    customer, code, rules, settings
+):
+    """Behind the README's proxy every request comes from the proxy's address; the per-IP
+    check must count the address the proxy forwards, as the rate limits do."""
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    referral_settings = referral_settings_get()
+    referral_settings.signups_per_ip_per_day = 2
+    referral_settings.save()
+    forwarded = ["198.51.100.1", "198.51.100.2", "198.51.100.3", "198.51.100.1", "198.51.100.1"]
+
+    for number, address in enumerate(forwarded):
+        response = Client().post(
+            reverse("account_signup"),
+            {**SIGNUP, "email": f"friend{number}@example.com", "referral_code": code},
+            REMOTE_ADDR="10.0.0.2",
+            HTTP_X_FORWARDED_FOR=f"203.0.113.50, {address}",
+        )
+        assert response.status_code == 302
+
+    referrals = Referral.objects.order_by("pk")
+    assert list(referrals.values_list("signup_ip", "is_flagged")) == [
+        ("198.51.100.1", False),
+        ("198.51.100.2", False),
+        ("198.51.100.3", False),
+        ("198.51.100.1", False),
+        ("198.51.100.1", True),
+    ]
 
 
 @pytest.mark.django_db
