@@ -5,11 +5,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from loyalty.platform.singleton import SINGLETON_PK
 from referrals.codes import CODE_LENGTH
 
 
 class ReferralSettings(models.Model):
-    """How referrals are rewarded; one row (pk=1), edited by managers in the admin."""
+    """How referrals are rewarded: one row (`singleton_get`), edited by managers in the admin."""
 
     is_enabled = models.BooleanField(_("referrals on"), default=True)
     referrer_points = models.PositiveIntegerField(
@@ -38,7 +39,9 @@ class ReferralSettings(models.Model):
         verbose_name = _("referral settings")
         verbose_name_plural = _("referral settings")
         constraints = [
-            models.CheckConstraint(condition=Q(pk=1), name="referral_settings_single_row"),
+            models.CheckConstraint(
+                condition=Q(pk=SINGLETON_PK), name="referral_settings_single_row"
+            ),
         ]
 
     def __str__(self) -> str:

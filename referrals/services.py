@@ -19,6 +19,7 @@ from loyalty.exceptions import (
 )
 from loyalty.models import EntryKind, PointsLot, Purchase, kept_amount_of
 from loyalty.platform.db import atomic_with_retry
+from loyalty.platform.singleton import singleton_get
 from loyalty.services import lock_accounts, program_settings_get
 from loyalty.services.ledger import credit_locked, pending_lot_cancel
 from loyalty.services.outbox import email_queue
@@ -30,14 +31,7 @@ _CODE_ATTEMPTS = 8
 
 
 def referral_settings_get() -> ReferralSettings:
-    settings = ReferralSettings.objects.filter(pk=1).first()
-    if settings is not None:
-        return settings
-    try:
-        with transaction.atomic():
-            return ReferralSettings.objects.create(pk=1)
-    except IntegrityError:
-        return ReferralSettings.objects.get(pk=1)
+    return singleton_get(ReferralSettings)
 
 
 def referral_code_for(*, member) -> ReferralCode:

@@ -4,7 +4,14 @@
 from loyalty.models.api import ApiKey, IdempotentRequest
 from loyalty.models.ledger import EntryKind, LotAllocation, PointsAccount, PointsEntry, PointsLot
 from loyalty.models.outbox import OutboxEmail, OutboxStatus
-from loyalty.models.program import ExpiryPolicy, ProgramSettings, Store, rules_version_default
+from loyalty.models.program import (
+    BirthdayMode,
+    ExpiryPolicy,
+    ProgramSettings,
+    Store,
+    TierBasis,
+    rules_version_default,
+)
 from loyalty.models.purchases import (
     LineShare,
     Purchase,
@@ -18,6 +25,7 @@ from loyalty.models.tiers import Tier, TierChange
 
 __all__ = [
     "ApiKey",
+    "BirthdayMode",
     "EarningRule",
     "EntryKind",
     "ExpiryPolicy",
@@ -38,6 +46,7 @@ __all__ = [
     "RuleKind",
     "Store",
     "Tier",
+    "TierBasis",
     "TierChange",
     "kept_amount_of",
     "rules_version_default",

@@ -3,10 +3,12 @@
 import uuid
 from decimal import Decimal
 
-from django.core.validators import MinValueValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from loyalty.platform.singleton import SINGLETON_PK
 
 
 class ExpiryPolicy(models.TextChoices):
@@ -19,14 +21,32 @@ def rules_version_default() -> str:
     return uuid.uuid4().hex
 
 
+class TierBasis(models.TextChoices):
+    SPEND = "spend", _("spend over the last 12 months")
+    POINTS = "points", _("points earned over the last 12 months")
+
+
+class BirthdayMode(models.TextChoices):
+    DAY = "day", _("the birthday itself")
+    MONTH = "month", _("the first day of the birthday month")
+
+
+currency_validator = RegexValidator(
+    r"\A[A-Z]{3}\Z",
+    message=_("Enter a three-letter ISO 4217 code, e.g. USD or EUR."),
+    code="invalid_currency",
+)
+
+
 class ProgramSettings(models.Model):
-    """The program's tunables, one row (pk=1), edited by managers in the admin."""
+    """The program's tunables, one row (pk 1, `singleton_get`), edited by managers in the admin."""
 
     program_name = models.CharField(_("program name"), max_length=80, default="Loyalty")
     currency = models.CharField(
         _("currency"),
         max_length=3,
         default="USD",
+        validators=[currency_validator],
         help_text=_("ISO 4217 code; purchases in another currency are refused."),
     )
     point_value = models.DecimalField(
@@ -74,21 +94,15 @@ class ProgramSettings(models.Model):
     birthday_mode = models.CharField(
         _("birthday reward on"),
         max_length=10,
-        choices=[
-            ("day", _("the birthday itself")),
-            ("month", _("the first day of the birthday month")),
-        ],
-        default="day",
+        choices=BirthdayMode.choices,
+        default=BirthdayMode.DAY,
         help_text=_("Members born on 29 February get it on 28 February in other years."),
     )
     tier_basis = models.CharField(
         _("tiers are earned by"),
         max_length=10,
-        choices=[
-            ("spend", _("spend over the last 12 months")),
-            ("points", _("points earned over the last 12 months")),
-        ],
-        default="spend",
+        choices=TierBasis.choices,
+        default=TierBasis.SPEND,
     )
     inactivity_days = models.PositiveIntegerField(
         _("balance expires after days without a purchase"),
@@ -120,7 +134,9 @@ class ProgramSettings(models.Model):
         verbose_name = _("program settings")
         verbose_name_plural = _("program settings")
         constraints = [
-            models.CheckConstraint(condition=Q(pk=1), name="program_settings_single_row"),
+            models.CheckConstraint(
+                condition=Q(pk=SINGLETON_PK), name="program_settings_single_row"
+            ),
             models.CheckConstraint(
                 condition=Q(point_value__gte=0), name="program_point_value_gte_0"
             ),
@@ -128,6 +144,10 @@ class ProgramSettings(models.Model):
 
     def __str__(self) -> str:
         return str(_("Program settings"))
+
+    def clean_fields(self, exclude=None) -> None:
+        self.currency = (self.currency or "").strip().upper()
+        super().clean_fields(exclude=exclude)
 
 
 class Store(models.Model):

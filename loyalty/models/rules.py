@@ -1,7 +1,9 @@
 """Earning rules and the product categories they name."""
 
+from contextlib import suppress
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -34,6 +36,52 @@ class RuleKind(models.TextChoices):
     SIGNUP_BONUS = "signup_bonus", _("Welcome bonus at sign-up")
     BIRTHDAY_BONUS = "birthday_bonus", _("Birthday bonus")
     SURVEY_BONUS = "survey_bonus", _("Thank-you for answering the survey")
+
+
+WEEKDAYS_MESSAGE = _("Use numbers from 1 (Monday) to 7 (Sunday), separated by commas, e.g. 2,4.")
+
+
+def weekdays_normalize(raw: str) -> str:
+    """ "1, 3,5" -> "1,3,5"; raises ValueError unless every part is a number from 1 to 7."""
+    raw = (raw or "").strip()
+    if not raw:
+        return ""
+    days = set()
+    for part in raw.split(","):
+        part = part.strip()
+        if not (part.isdigit() and 1 <= int(part) <= 7):
+            raise ValueError(part)
+        days.add(int(part))
+    return ",".join(str(day) for day in sorted(days))
+
+
+def weekdays_validator(value: str) -> None:
+    try:
+        weekdays_normalize(value)
+    except ValueError as error:
+        raise ValidationError(WEEKDAYS_MESSAGE, code="invalid_weekdays") from error
+
+
+# What each kind of rule needs to earn what it says ("categories" is checked by
+# `categories_problem`, since a rule's categories exist only once it is saved).
+REQUIRED_BY_KIND = {
+    RuleKind.BASE_RATE: ["rate"],
+    RuleKind.CATEGORY_MULTIPLIER: ["multiplier", "categories"],
+    RuleKind.CATEGORY_EXCLUSION: ["categories"],
+    RuleKind.PROMOTION: ["multiplier"],
+    RuleKind.THRESHOLD_BONUS: ["threshold_amount", "points"],
+    RuleKind.PURCHASE_CAP: ["points"],
+    RuleKind.DAILY_CAP: ["points"],
+    RuleKind.SIGNUP_BONUS: ["points"],
+}
+REQUIRED_MESSAGES = {
+    "rate": _("A base rate rule needs the points per currency unit."),
+    "multiplier": _("This kind of rule needs a multiplier, e.g. 2 for double points."),
+    "categories": _("Choose at least one category."),
+    "threshold_amount": _("A threshold bonus needs the amount to spend."),
+    "points": _("This kind of rule needs the points."),
+}
+BONUS_KINDS = {RuleKind.THRESHOLD_BONUS, RuleKind.SIGNUP_BONUS}
 
 
 class EarningRule(models.Model):
@@ -94,6 +142,7 @@ class EarningRule(models.Model):
         _("weekdays"),
         max_length=20,
         blank=True,
+        validators=[weekdays_validator],
         help_text=_("Comma-separated, 1 = Monday … 7 = Sunday. Empty = every day."),
     )
     time_from = models.TimeField(_("from time"), null=True, blank=True)
@@ -116,3 +165,33 @@ class EarningRule(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean_fields(self, exclude=None) -> None:
+        with suppress(ValueError):  # the field's validator says what is wrong
+            self.weekdays = weekdays_normalize(self.weekdays)
+        super().clean_fields(exclude=exclude)
+
+    def clean(self) -> None:
+        """What each kind of rule needs to earn what it says, and windows that make sense:
+        the admin, seed data, the API and a shell are held to the same rules."""
+        errors: dict[str, str] = {}
+        for name in REQUIRED_BY_KIND.get(self.kind, []):
+            if name != "categories" and getattr(self, name) is None:
+                errors[name] = REQUIRED_MESSAGES[name]
+        if self.kind in BONUS_KINDS and self.points == 0:
+            errors["points"] = _("A bonus of 0 points gives nothing; enter at least 1.")
+        if (self.time_from is None) != (self.time_until is None):
+            name = "time_until" if self.time_until is None else "time_from"
+            errors[name] = _("Give both the from and until times, or neither.")
+        elif self.time_from is not None and self.time_from == self.time_until:
+            errors["time_until"] = _("The until time must differ from the from time.")
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = _("The rule must end after it starts.")
+        if errors:
+            raise ValidationError(errors)
+
+    def categories_problem(self, categories) -> str | None:
+        """Why `categories` cannot be this rule's, or None."""
+        if "categories" in REQUIRED_BY_KIND.get(self.kind, []) and not categories:
+            return str(REQUIRED_MESSAGES["categories"])
+        return None

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from loyalty.models.ledger import PointsAccount
+from loyalty.platform.colours import FALLBACK_COLOUR, colour_validator
 
 
 class Tier(models.Model):
@@ -33,7 +34,11 @@ class Tier(models.Model):
     )
     benefits = models.TextField(_("benefits"), blank=True)
     colour = models.CharField(
-        _("colour"), max_length=7, default="#8a8f98", help_text=_("e.g. #d4af37")
+        _("colour"),
+        max_length=7,
+        default=FALLBACK_COLOUR,
+        validators=[colour_validator],
+        help_text=_("e.g. #d4af37"),
     )
 
     class Meta:
@@ -49,6 +54,10 @@ class Tier(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean_fields(self, exclude=None) -> None:
+        self.colour = (self.colour or "").strip().lower()
+        super().clean_fields(exclude=exclude)
 
 
 class TierChange(models.Model):

@@ -10,7 +10,7 @@ _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 
 colour_validator = RegexValidator(
     _COLOUR.pattern + r"\Z",
-    message=_("Enter a colour as # and six hexadecimal digits, for example #d4af37."),
+    message=_("Enter a colour as #rrggbb, e.g. #d4af37."),
     code="invalid_colour",
 )
 

@@ -7,10 +7,10 @@ from contextvars import ContextVar
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from loyalty.models import ExpiryPolicy, ProgramSettings
+from loyalty.platform.singleton import singleton_get
 
 # Within one web request (ProgramSettingsOncePerRequestMiddleware) the row is read once: a page
 # asks for it from its view, its helpers and the template context, and nothing is gained by
@@ -46,18 +46,11 @@ def program_settings_get() -> ProgramSettings:
 
 
 def _program_settings_read() -> ProgramSettings:
-    program = ProgramSettings.objects.filter(pk=1).first()
-    if program is not None:
-        return program
-    try:
-        with transaction.atomic():
-            return ProgramSettings.objects.create(
-                pk=1,
-                program_name=settings.LOYALTY_PROGRAM_NAME,
-                currency=settings.LOYALTY_CURRENCY,
-            )
-    except IntegrityError:
-        return ProgramSettings.objects.get(pk=1)
+    return singleton_get(
+        ProgramSettings,
+        program_name=settings.LOYALTY_PROGRAM_NAME,
+        currency=settings.LOYALTY_CURRENCY,
+    )
 
 
 def program_timezone() -> ZoneInfo:

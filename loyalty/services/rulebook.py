@@ -32,6 +32,7 @@ from loyalty.models import (
     Tier,
     rules_version_default,
 )
+from loyalty.platform.singleton import SINGLETON_PK
 from loyalty.services.program import program_settings_forget, program_settings_get
 
 
@@ -104,7 +105,9 @@ def rules_version_bump(*, create: bool = True) -> None:
     """Mark the rules changed, in the caller's transaction. Without a settings row yet, one is
     created (with a version of its own), unless `create` is False."""
     program_settings_forget()
-    updated = ProgramSettings.objects.filter(pk=1).update(rules_version=rules_version_default())
+    updated = ProgramSettings.objects.filter(pk=SINGLETON_PK).update(
+        rules_version=rules_version_default()
+    )
     if not updated and create:
         program_settings_get()
 

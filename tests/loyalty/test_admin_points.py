@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from engagement.services.checkout import checkout_purchase
-from loyalty.admin import EarningRuleForm
+from loyalty.admin.rules import EarningRuleForm
 from loyalty.models import (
     EarningRule,
     PointsAccount,

@@ -20,6 +20,7 @@ from loyalty.models import (
     Tier,
 )
 from loyalty.services import BasketLine, ReturnRequest
+from loyalty.services.earning_rules import earning_rule_create
 from loyalty.services.program import program_settings_get
 from members.models import User
 from members.services import member_register, staff_user_create
@@ -159,23 +160,22 @@ class Command(BaseCommand):
     def _rules(self, categories: dict[str, ProductCategory]) -> None:
         if EarningRule.objects.exists():
             return  # a manager's own rules are never touched
-        EarningRule.objects.create(
-            name="1 point per dollar", kind=RuleKind.BASE_RATE, rate=Decimal("1")
-        )
-        coffee = EarningRule.objects.create(
+        earning_rule_create(name="1 point per dollar", kind=RuleKind.BASE_RATE, rate=Decimal("1"))
+        earning_rule_create(
             name="Double points on coffee",
             kind=RuleKind.CATEGORY_MULTIPLIER,
             multiplier=Decimal("2"),
+            categories=[categories["coffee"]],
         )
-        coffee.categories.add(categories["coffee"])
-        gift_cards = EarningRule.objects.create(
-            name="No points on gift cards", kind=RuleKind.CATEGORY_EXCLUSION
+        earning_rule_create(
+            name="No points on gift cards",
+            kind=RuleKind.CATEGORY_EXCLUSION,
+            categories=[categories["gift-cards"]],
         )
-        gift_cards.categories.add(categories["gift-cards"])
-        EarningRule.objects.create(
+        earning_rule_create(
             name="Triple Tuesday", kind=RuleKind.PROMOTION, multiplier=Decimal("3"), weekdays="2"
         )
-        EarningRule.objects.create(
+        earning_rule_create(
             name="Spend 50, get 25",
             kind=RuleKind.THRESHOLD_BONUS,
             threshold_amount=Decimal("50"),
