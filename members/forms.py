@@ -97,19 +97,3 @@ class ProfileForm(NameFields):
         if birthday.year < 1900:
             raise forms.ValidationError(_("Enter a birthday after 1900."))
         return birthday
-
-
-class MemberSearchForm(forms.Form):
-    q = forms.CharField(
-        label=_("Card number, email or phone"),
-        max_length=254,
-        widget=forms.TextInput(
-            attrs={
-                "autofocus": True,
-                "autocomplete": "off",
-                "autocapitalize": "off",
-                "spellcheck": "false",
-                "enterkeyhint": "search",
-            }
-        ),
-    )

@@ -4,23 +4,19 @@ import json
 
 from django import forms
 from django.contrib.auth import logout
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from members.decorators import member_required
+from members.models import Member
 from members.privacy import member_close, member_data_export
-from members.selectors import member_for_user
-from members.views import no_membership
 
 
-@login_required
+@member_required
 @require_GET
-def data_export(request: HttpRequest) -> HttpResponse:
-    member = member_for_user(request.user)
-    if member is None:
-        return no_membership(request)
+def data_export(request: HttpRequest, member: Member) -> HttpResponse:
     response = HttpResponse(
         json.dumps(member_data_export(member=member), indent=2, ensure_ascii=False),
         content_type="application/json; charset=utf-8",
@@ -47,12 +43,9 @@ class CloseAccountForm(forms.Form):
         return password
 
 
-@login_required
+@member_required
 @require_http_methods(["GET", "POST"])
-def close_account(request: HttpRequest) -> HttpResponse:
-    member = member_for_user(request.user)
-    if member is None:
-        return no_membership(request)
+def close_account(request: HttpRequest, member: Member) -> HttpResponse:
     form = CloseAccountForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         member_close(member=member)

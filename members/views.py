@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -20,16 +19,12 @@ from loyalty.selectors import (
 )
 from loyalty.services.program import program_timezone
 from loyalty.services.tiers import tier_progress_get
+from members.decorators import member_required
 from members.forms import ProfileForm
 from members.identifiers import card_number_format
+from members.models import Member
 from members.qr import qr_png, qr_svg
-from members.selectors import member_for_user
 from members.services import PhoneInUse, member_profile_update
-
-
-def no_membership(request: HttpRequest) -> HttpResponse:
-    """Staff and managers sign in without a member card; point them to where they work."""
-    return render(request, "members/no_membership.html", status=404)
 
 
 @require_GET
@@ -37,12 +32,9 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html")
 
 
-@login_required
+@member_required
 @require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
-    member = member_for_user(request.user)
-    if member is None:
-        return no_membership(request)
+def dashboard(request: HttpRequest, member: Member) -> HttpResponse:
     account = member.points_account
     return render(
         request,
@@ -104,12 +96,9 @@ def _history_row(entry: PointsEntry) -> HistoryRow:
     )
 
 
-@login_required
+@member_required
 @require_GET
-def history(request: HttpRequest) -> HttpResponse:
-    member = member_for_user(request.user)
-    if member is None:
-        return no_membership(request)
+def history(request: HttpRequest, member: Member) -> HttpResponse:
     account = member.points_account
     kind = request.GET.get("kind", "")
     if kind not in EntryKind.values:
@@ -142,12 +131,9 @@ def history(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@member_required
 @require_GET
-def card(request: HttpRequest) -> HttpResponse:
-    member = member_for_user(request.user)
-    if member is None:
-        return no_membership(request)
+def card(request: HttpRequest, member: Member) -> HttpResponse:
     label = _("Member card %(number)s") % {"number": card_number_format(member.card_number)}
     return render(
         request,
@@ -160,24 +146,18 @@ def card(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@member_required
 @require_GET
-def card_png(request: HttpRequest) -> HttpResponse:
-    member = member_for_user(request.user)
-    if member is None:
-        return no_membership(request)
+def card_png(request: HttpRequest, member: Member) -> HttpResponse:
     response = HttpResponse(qr_png(member.card_number), content_type="image/png")
     response["Content-Disposition"] = f'attachment; filename="member-card-{member.card_number}.png"'
     response["Cache-Control"] = "private, no-store"
     return response
 
 
-@login_required
+@member_required
 @require_http_methods(["GET", "POST"])
-def profile(request: HttpRequest) -> HttpResponse:
-    member = member_for_user(request.user)
-    if member is None:
-        return no_membership(request)
+def profile(request: HttpRequest, member: Member) -> HttpResponse:
     initial = {
         "first_name": member.user.first_name,
         "last_name": member.user.last_name,

@@ -1,16 +1,15 @@
 """The share link's landing page, the member's referrals page, and sign-up with a code."""
 
 from allauth.account.views import SignupView
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from members.decorators import member_required
+from members.models import Member
 from members.qr import qr_svg
-from members.selectors import member_for_user
-from members.views import no_membership
 from referrals.invitations import invitation_code, invitation_remember
 from referrals.models import ReferralCode
 from referrals.selectors import referral_list_for_referrer, referral_points_earned
@@ -63,12 +62,9 @@ class SignupWithInvitationView(SignupView):
         return context
 
 
-@login_required
+@member_required
 @require_GET
-def my_referrals(request: HttpRequest) -> HttpResponse:
-    member = member_for_user(request.user)
-    if member is None:
-        return no_membership(request)
+def my_referrals(request: HttpRequest, member: Member) -> HttpResponse:
     referral_code: ReferralCode = referral_code_for(member=member)
     link = request.build_absolute_uri(reverse("referrals:landing", args=[referral_code.code]))
     referrals = referral_list_for_referrer(member=member)

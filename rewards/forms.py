@@ -54,18 +54,3 @@ class RedeemForm(forms.Form):
                 _("Choose a number from 1 to %(max)d.") % {"max": self.most_steps}
             )
         return steps
-
-
-class VoucherCodeForm(forms.Form):
-    code = forms.CharField(
-        label=_("Voucher code"),
-        max_length=40,
-        widget=forms.TextInput(
-            attrs={
-                "autofocus": True,
-                "autocomplete": "off",
-                "autocapitalize": "characters",
-                "spellcheck": "false",
-            }
-        ),
-    )

@@ -11,10 +11,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from loyalty.platform.errors import DomainError
 from loyalty.services.program import program_timezone
+from members.decorators import member_required, no_membership
 from members.models import Member
 from members.qr import qr_svg
 from members.selectors import member_for_user
-from members.views import no_membership
 from rewards.codes import voucher_code_format
 from rewards.forms import RedeemForm
 from rewards.models import Redemption, RedemptionChannel, RedemptionStatus, Reward, RewardKind
@@ -121,12 +121,9 @@ def cause_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@member_required
 @require_GET
-def my_rewards(request: HttpRequest) -> HttpResponse:
-    member = member_for_user(request.user)
-    if member is None:
-        return no_membership(request)
+def my_rewards(request: HttpRequest, member: Member) -> HttpResponse:
     active, past = redemption_lists_for_member(member=member)
     return render(
         request,

@@ -1,4 +1,5 @@
-"""Staff desk forms for points: record a purchase, return lines, adjust a balance.
+"""The staff desk's forms: find a member, record a purchase, return lines, adjust a balance,
+look up and void a voucher.
 
 They parse and bound the input only; every rule of the program lives in the services, whose
 domain errors the views put back on these forms.
@@ -203,3 +204,47 @@ class PointsAdjustForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     adjust_key = _desk_key_field()
+
+
+class MemberSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Card number, email or phone"),
+        max_length=254,
+        widget=forms.TextInput(
+            attrs={
+                "autofocus": True,
+                "autocomplete": "off",
+                "autocapitalize": "off",
+                "spellcheck": "false",
+                "enterkeyhint": "search",
+            }
+        ),
+    )
+
+
+class VoucherCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Voucher code"),
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={
+                "autofocus": True,
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+            }
+        ),
+    )
+
+
+class VoucherVoidForm(VoucherCodeForm):
+    reason = forms.CharField(
+        label=_("Reason (optional)"),
+        max_length=255,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+
+class RedemptionVoidForm(forms.Form):
+    reason = forms.CharField(max_length=255, required=False)

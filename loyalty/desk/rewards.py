@@ -7,7 +7,6 @@ code names, and what may happen to it, is the services' call.
 
 from dataclasses import dataclass
 
-from django import forms
 from django.contrib import messages
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,16 +16,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from loyalty.desk.decorators import desk_permission_required
+from loyalty.desk.forms import RedemptionVoidForm, VoucherCodeForm, VoucherVoidForm
+from loyalty.desk.members import member_or_404, to_member
 from loyalty.exceptions import InvalidVoucher
 from loyalty.platform import ratelimit
 from loyalty.platform.errors import DomainError
 from loyalty.services import program_settings_get
 from members.identifiers import card_number_format
-from members.selectors import member_get_by_card
-from members.staff_views import desk_permission_required
 from rewards.codes import (
     ALPHABET,
     CODE_LENGTH,
@@ -34,7 +34,7 @@ from rewards.codes import (
     voucher_code_is_valid,
     voucher_code_normalize,
 )
-from rewards.forms import RedeemForm, VoucherCodeForm
+from rewards.forms import RedeemForm
 from rewards.models import Redemption, RedemptionChannel, RedemptionStatus, Reward, RewardKind
 from rewards.selectors import (
     catalogue,
@@ -50,30 +50,6 @@ from rewards.services import (
     voucher_problem,
     voucher_use,
 )
-
-
-class VoucherVoidForm(VoucherCodeForm):
-    reason = forms.CharField(
-        label=gettext_lazy("Reason (optional)"),
-        max_length=255,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
-    )
-
-
-class RedemptionVoidForm(forms.Form):
-    reason = forms.CharField(max_length=255, required=False)
-
-
-def _member_or_404(card_number: str):
-    member = member_get_by_card(card_number=card_number)
-    if member is None:
-        raise Http404
-    return member
-
-
-def _to_member(member) -> HttpResponse:
-    return redirect("staff:member", card_number=member.card_number)
 
 
 def _to_voucher(code: str = "") -> HttpResponse:
@@ -163,12 +139,12 @@ def _reward_options(member) -> tuple[list[RewardOption], list[RewardOption]]:
 @require_GET
 def reward_choose(request: HttpRequest, card_number: str) -> HttpResponse:
     """The rewards the member can have now, each with its own confirm button."""
-    member = _member_or_404(card_number)
+    member = member_or_404(card_number)
     store = request.user.store
     redeemable, unavailable = _reward_options(member) if store is not None else ([], [])
     return render(
         request,
-        "staff/rewards_redeem.html",
+        "desk/rewards_redeem.html",
         {
             "member": member,
             "account": member.points_account,
@@ -182,7 +158,7 @@ def reward_choose(request: HttpRequest, card_number: str) -> HttpResponse:
 @desk_permission_required("rewards.redeem_at_counter")
 @require_POST
 def reward_redeem_view(request: HttpRequest, card_number: str, reward_id: int) -> HttpResponse:
-    member = _member_or_404(card_number)
+    member = member_or_404(card_number)
     reward = get_object_or_404(reward_list_visible(), pk=reward_id)
     back = redirect("staff_rewards:redeem", card_number=member.card_number)
     store = request.user.store
@@ -232,7 +208,7 @@ def reward_redeem_view(request: HttpRequest, card_number: str, reward_id: int) -
                 "hand_over": hand_over(redemption),
             },
         )
-    return _to_member(member)
+    return to_member(member)
 
 
 @desk_permission_required("rewards.void_redemption")
@@ -240,14 +216,14 @@ def reward_redeem_view(request: HttpRequest, card_number: str, reward_id: int) -
 def redemption_void_view(
     request: HttpRequest, card_number: str, redemption_id: int
 ) -> HttpResponse:
-    member = _member_or_404(card_number)
+    member = member_or_404(card_number)
     redemption = redemption_get_for_member(member=member, redemption_id=redemption_id)
     if redemption is None:
         # Another member's redemption looks exactly like one that does not exist.
         raise Http404
     if redemption.status == RedemptionStatus.VOID:
         messages.info(request, _("This redemption is already void."))
-        return _to_member(member)
+        return to_member(member)
     form = RedemptionVoidForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
@@ -261,7 +237,7 @@ def redemption_void_view(
         messages.error(request, error.message)
     else:
         messages.success(request, _voided_message(redemption))
-    return _to_member(member)
+    return to_member(member)
 
 
 def _voided_message(redemption: Redemption) -> str:
@@ -294,14 +270,6 @@ def _invalid_code_message(code: str) -> str:
     )
 
 
-def _status_label(redemption: Redemption, *, now) -> tuple[str, str]:
-    """(status for the tag's colour, its label), with an unswept past-date voucher as expired."""
-    status = redemption.status
-    if status == RedemptionStatus.ISSUED and redemption.expires_at <= now:
-        status = RedemptionStatus.EXPIRED
-    return status, RedemptionStatus(status).label
-
-
 def _voucher_page(
     request: HttpRequest, *, code: str = "", error: str = "", form=None
 ) -> HttpResponse:
@@ -320,7 +288,8 @@ def _voucher_page(
         else:
             now = timezone.now()
             problem = voucher_problem(redemption, now=now)
-            status, status_label = _status_label(redemption, now=now)
+            status = redemption.status_at(now)
+            status_label = RedemptionStatus(status).label
             is_donation = redemption.reward.kind == RewardKind.DONATION
             context.update(
                 redemption=redemption,
@@ -337,7 +306,7 @@ def _voucher_page(
                 and redemption_void_allowed(redemption=redemption, actor=request.user, now=now),
                 void_form=VoucherVoidForm(initial={"code": redemption.code}, auto_id="id_void_%s"),
             )
-    return render(request, "staff/voucher_check.html", context)
+    return render(request, "desk/voucher_check.html", context)
 
 
 @desk_permission_required("rewards.use_voucher")

@@ -1,72 +1,40 @@
-"""The staff desk: find the member in front of you and open their summary."""
+"""The staff desk's front page: find the member in front of you and open their summary."""
 
 from dataclasses import dataclass
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from loyalty.desk.decorators import staff_desk_required
+from loyalty.desk.forms import MemberSearchForm
 from loyalty.models import Purchase
 from loyalty.platform import ratelimit
 from loyalty.selectors import entry_list, purchase_list_recent
 from loyalty.services.purchases import purchase_void_allowed
-from members.forms import MemberSearchForm
 from members.identifiers import card_number_format
+from members.models import Member
 from members.selectors import member_find, member_get_by_card
 from rewards.codes import voucher_code_format
 from rewards.models import Redemption, RedemptionStatus
 from rewards.selectors import redemption_list_for_member
 from rewards.services import redemption_void_allowed
 
-STAFF_DESK_PERMISSION = "members.use_staff_desk"
+
+def member_or_404(card_number: str) -> Member:
+    """The member with this card number; a 404 otherwise (the desk counts it as a lookup)."""
+    member = member_get_by_card(card_number=card_number)
+    if member is None:
+        raise Http404
+    return member
 
 
-def staff_desk_required(view):
-    """Sign-in first (a staff member at a fresh tablet gets the login page), then the permission.
-
-    A page with a card number in its URL is a member lookup too: one that finds nothing counts
-    against the user's lookup limit, and over the limit every such page is refused, so card
-    numbers cannot be guessed through the address bar either (see loyalty/ratelimit.py).
-    """
-
-    @login_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not request.user.has_perm(STAFF_DESK_PERMISSION):
-            raise PermissionDenied
-        names_a_member = "card_number" in kwargs
-        if names_a_member and ratelimit.staff_lookup_blocked(request, what="member page"):
-            return ratelimit.staff_lookup_refused(request)
-        try:
-            return view(request, *args, **kwargs)
-        except Http404:
-            if names_a_member and not ratelimit.staff_lookup_allowed(request, what="member page"):
-                return ratelimit.staff_lookup_refused(request)
-            raise
-
-    return wrapped
-
-
-def desk_permission_required(permission: str):
-    """The staff desk (sign-in, then the desk permission), plus `permission` for this action."""
-
-    def decorator(view):
-        @staff_desk_required
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if not request.user.has_perm(permission):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
+def to_member(member: Member) -> HttpResponse:
+    """Back to the member's summary, where every desk action ends."""
+    return redirect("staff:member", card_number=member.card_number)
 
 
 @staff_desk_required
@@ -78,12 +46,12 @@ def desk(request: HttpRequest) -> HttpResponse:
             return ratelimit.staff_lookup_refused(request)
         member = member_find(query=form.cleaned_data["q"])
         if member is not None:
-            return redirect("staff:member", card_number=member.card_number)
+            return to_member(member)
         messages.error(
             request,
             _("No member matches that card number, email or phone. Check it and try again."),
         )
-    return render(request, "staff/desk.html", {"form": form})
+    return render(request, "desk/desk.html", {"form": form})
 
 
 @dataclass(frozen=True)
@@ -131,9 +99,7 @@ def _redemption_rows(request: HttpRequest, member) -> list[RedemptionRow]:
     now = timezone.now()
     rows = []
     for redemption in redemption_list_for_member(member=member)[:10]:
-        status = redemption.status
-        if status == RedemptionStatus.ISSUED and redemption.expires_at <= now:
-            status = RedemptionStatus.EXPIRED
+        status = redemption.status_at(now)
         rows.append(
             RedemptionRow(
                 redemption=redemption,
@@ -150,13 +116,11 @@ def _redemption_rows(request: HttpRequest, member) -> list[RedemptionRow]:
 @staff_desk_required
 @require_GET
 def member_detail(request: HttpRequest, card_number: str) -> HttpResponse:
-    member = member_get_by_card(card_number=card_number)
-    if member is None:
-        raise Http404
+    member = member_or_404(card_number)
     account = member.points_account
     return render(
         request,
-        "staff/member_detail.html",
+        "desk/member_detail.html",
         {
             "member": member,
             "account": account,

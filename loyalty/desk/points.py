@@ -4,15 +4,16 @@ Thin: parse the form, call one service, turn a domain error into a form error or
 """
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from engagement.services.checkout import checkout_purchase, checkout_return, checkout_void
-from loyalty.forms import (
+from loyalty.desk.decorators import desk_permission_required
+from loyalty.desk.forms import (
     PURCHASE_LINES_PREFIX,
     PointsAdjustForm,
     PurchaseForm,
@@ -20,6 +21,7 @@ from loyalty.forms import (
     PurchaseReturnForm,
     desk_key_new,
 )
+from loyalty.desk.members import member_or_404, to_member
 from loyalty.models import EntryKind, Purchase, PurchaseReturn
 from loyalty.platform.errors import DomainError
 from loyalty.services import (
@@ -28,15 +30,6 @@ from loyalty.services import (
     points_preview,
 )
 from loyalty.services.purchases import RecordedPurchase
-from members.selectors import member_get_by_card
-from members.staff_views import desk_permission_required
-
-
-def _member_or_404(card_number: str):
-    member = member_get_by_card(card_number=card_number)
-    if member is None:
-        raise Http404
-    return member
 
 
 def _purchase_or_404(member, purchase_id: int) -> Purchase:
@@ -44,10 +37,6 @@ def _purchase_or_404(member, purchase_id: int) -> Purchase:
     return get_object_or_404(
         Purchase.objects.select_related("store"), pk=purchase_id, member=member
     )
-
-
-def _to_member(member) -> HttpResponse:
-    return redirect("staff:member", card_number=member.card_number)
 
 
 def _date(moment) -> str:
@@ -145,11 +134,11 @@ def _taken_back_message(purchase_return_row: PurchaseReturn, *, voided: bool) ->
 @require_http_methods(["GET", "POST"])
 def purchase_new(request: HttpRequest, card_number: str) -> HttpResponse:
     """Record a purchase for the member; "Preview" (the no-JavaScript way) only shows points."""
-    member = _member_or_404(card_number)
+    member = member_or_404(card_number)
     store = request.user.store
     context = {"member": member, "store": store, "preview": None}
     if store is None:
-        return render(request, "staff/purchase_form.html", context)
+        return render(request, "desk/purchase_form.html", context)
     if request.method == "POST":
         form = PurchaseForm(request.POST)
         formset = PurchaseLineFormSet(request.POST, prefix=PURCHASE_LINES_PREFIX)
@@ -171,19 +160,19 @@ def purchase_new(request: HttpRequest, card_number: str) -> HttpResponse:
                     form.add_error(None, error.message)
                 else:
                     _recorded_message(request, recorded)
-                    return _to_member(member)
+                    return to_member(member)
     else:
         form = PurchaseForm(initial={"receipt_key": desk_key_new()})
         formset = PurchaseLineFormSet(prefix=PURCHASE_LINES_PREFIX)
     context.update(form=form, formset=formset)
-    return render(request, "staff/purchase_form.html", context)
+    return render(request, "desk/purchase_form.html", context)
 
 
 @desk_permission_required("loyalty.add_purchase")
 @require_POST
 def purchase_preview(request: HttpRequest, card_number: str) -> JsonResponse:
     """The points the posted basket would earn, as JSON for the live preview. Records nothing."""
-    member = _member_or_404(card_number)
+    member = member_or_404(card_number)
     store = request.user.store
     if store is None:
         return JsonResponse(
@@ -201,7 +190,7 @@ def purchase_preview(request: HttpRequest, card_number: str) -> JsonResponse:
 @desk_permission_required("loyalty.add_purchasereturn")
 @require_http_methods(["GET", "POST"])
 def purchase_return_new(request: HttpRequest, card_number: str, purchase_id: int) -> HttpResponse:
-    member = _member_or_404(card_number)
+    member = member_or_404(card_number)
     purchase = _purchase_or_404(member, purchase_id)
     lines = list(purchase.lines.select_related("category"))
     if request.method == "POST":
@@ -221,12 +210,12 @@ def purchase_return_new(request: HttpRequest, card_number: str, purchase_id: int
                 messages.success(
                     request, _taken_back_message(recorded.purchase_return, voided=False)
                 )
-                return _to_member(member)
+                return to_member(member)
     else:
         form = PurchaseReturnForm(initial={"return_key": desk_key_new()}, lines=lines)
     return render(
         request,
-        "staff/purchase_return.html",
+        "desk/purchase_return.html",
         {
             "member": member,
             "purchase": purchase,
@@ -239,25 +228,25 @@ def purchase_return_new(request: HttpRequest, card_number: str, purchase_id: int
 @desk_permission_required("loyalty.add_purchasereturn")
 @require_POST
 def purchase_void_view(request: HttpRequest, card_number: str, purchase_id: int) -> HttpResponse:
-    member = _member_or_404(card_number)
+    member = member_or_404(card_number)
     purchase = _purchase_or_404(member, purchase_id)
     if purchase.voided_at is not None:
         # A second click on the same button: say what happened the first time.
         messages.info(request, _("This purchase is already void."))
-        return _to_member(member)
+        return to_member(member)
     try:
         recorded = checkout_void(purchase=purchase, actor=request.user, store=request.user.store)
     except DomainError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _taken_back_message(recorded.purchase_return, voided=True))
-    return _to_member(member)
+    return to_member(member)
 
 
 @desk_permission_required("loyalty.adjust_points")
 @require_http_methods(["GET", "POST"])
 def points_adjust_new(request: HttpRequest, card_number: str) -> HttpResponse:
-    member = _member_or_404(card_number)
+    member = member_or_404(card_number)
     account = member.points_account
     if request.method == "POST":
         form = PointsAdjustForm(request.POST)
@@ -282,9 +271,9 @@ def points_adjust_new(request: HttpRequest, card_number: str) -> HttpResponse:
                         "balance": entry.balance_after,
                     },
                 )
-                return _to_member(member)
+                return to_member(member)
     else:
         form = PointsAdjustForm(initial={"adjust_key": desk_key_new()})
     return render(
-        request, "staff/points_adjust.html", {"member": member, "account": account, "form": form}
+        request, "desk/points_adjust.html", {"member": member, "account": account, "form": form}
     )
