@@ -16,9 +16,9 @@ from loyalty.selectors import (
     entry_list_with_purchases,
     lot_list_pending_with_purchases,
     points_summary_get,
+    tier_progress_get,
 )
 from loyalty.services.program import program_timezone
-from loyalty.services.tiers import tier_progress_get
 from members.decorators import member_required
 from members.forms import ProfileForm
 from members.identifiers import card_number_format

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from loyalty.models import Tier, TierChange
 from loyalty.platform.admin import ReadOnlyAdminMixin
-from loyalty.services.tiers import tier_colour
+from loyalty.selectors import tier_colour
 
 
 class TierForm(forms.ModelForm):

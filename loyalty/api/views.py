@@ -32,7 +32,8 @@ from loyalty.api.schema import IDEMPOTENCY_KEY, MEMBER_AUTH, POST_ERRORS, STORE_
 from loyalty.api.throttles import ApiKeyRateThrottle, MemberRateThrottle
 from loyalty.exceptions import InvalidReturn
 from loyalty.models import ApiKey, Purchase, PurchaseLine
-from loyalty.selectors import entry_list, expiring_points, points_cash_value
+from loyalty.money import points_cash_value
+from loyalty.selectors import entry_list, expiring_points
 from loyalty.services import (
     BasketLine,
     ReturnRequest,

@@ -18,21 +18,12 @@ from loyalty.services.purchases import (
     purchase_void,
     signup_bonus_grant,
 )
-from loyalty.services.tiers import (
-    TierProgress,
-    TierRecalculation,
-    tier_for_metric,
-    tier_metric,
-    tier_progress_get,
-    tier_upgrade_if_reached,
-    tiers_recalculate,
-)
+from loyalty.services.tiers import TierRecalculation, tier_upgrade_if_reached, tiers_recalculate
 
 __all__ = [
     "BasketLine",
     "Earning",
     "ReturnRequest",
-    "TierProgress",
     "TierRecalculation",
     "lock_accounts",
     "points_account_open",
@@ -47,9 +38,6 @@ __all__ = [
     "purchase_return",
     "purchase_void",
     "signup_bonus_grant",
-    "tier_for_metric",
-    "tier_metric",
-    "tier_progress_get",
     "tier_upgrade_if_reached",
     "tiers_recalculate",
 ]
