@@ -1,7 +1,6 @@
 """Member-facing engagement pages: the survey answered from an email, and "Ways to earn"."""
 
 from django import forms
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -11,8 +10,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from engagement.selectors import challenges_active
 from engagement.services.surveys import COMMENT_MAX, survey_answer, survey_bonus_rule, survey_find
-from loyalty.models import EarningRule, RuleKind
+from loyalty.models import RuleKind
 from loyalty.platform.errors import DomainError
+from loyalty.services.rulebook import rulebook
 
 
 class SurveyForm(forms.Form):
@@ -63,13 +63,14 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
 def ways_to_earn(request: HttpRequest) -> HttpResponse:
     """Every active earning rule and challenge, in plain words."""
     now = timezone.now()
-    rules = (
-        EarningRule.objects.filter(is_active=True)
-        .exclude(kind__in=[RuleKind.PURCHASE_CAP, RuleKind.DAILY_CAP])
-        .filter(Q(starts_at__isnull=True) | Q(starts_at__lte=now))
-        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
-        .prefetch_related("categories", "stores", "tiers")
-        .order_by("kind", "name")
+    # The rules the engine applies now, from the same rule book; caps limit, they do not earn.
+    rules = sorted(
+        (
+            rule
+            for rule in rulebook().rules_in_force(now)
+            if rule.kind not in {RuleKind.PURCHASE_CAP, RuleKind.DAILY_CAP}
+        ),
+        key=lambda rule: (rule.kind, rule.name),
     )
     return render(
         request,
