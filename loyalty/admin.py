@@ -35,6 +35,7 @@ from loyalty.models import (
 from loyalty.platform.admin import ReadOnlyAdminMixin
 from loyalty.platform.colours import safe_colour
 from loyalty.services import program_settings_get
+from loyalty.services.api_keys import api_key_create, api_key_revoke
 from loyalty.services.outbox import outbox_retry
 from loyalty.services.program import program_timezone
 from loyalty.services.tiers import tier_colour
@@ -603,8 +604,6 @@ class ApiKeyAdmin(admin.ModelAdmin):
         if change:
             obj.save(update_fields=["name"])
             return
-        from loyalty.api.keys import api_key_create
-
         created, raw_key = api_key_create(store=obj.store, name=obj.name, actor=request.user)
         for field in ["id", "prefix", "hashed_key", "created_at", "created_by_id"]:
             setattr(obj, field, getattr(created, field))
@@ -617,8 +616,6 @@ class ApiKeyAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Revoke the selected keys"), permissions=["change"])
     def revoke(self, request, queryset):
-        from loyalty.api.keys import api_key_revoke
-
         count = sum(api_key_revoke(api_key=api_key) for api_key in queryset)
         self.message_user(
             request,

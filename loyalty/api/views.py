@@ -26,7 +26,6 @@ from engagement.services.checkout import checkout_purchase, checkout_return
 from loyalty.api import serializers as s
 from loyalty.api.authentication import ApiKeyAuthentication, MemberSessionAuthentication
 from loyalty.api.idempotency import idempotency_key_get, idempotent
-from loyalty.api.keys import api_key_hash
 from loyalty.api.permissions import IsMember, IsStoreApiKey
 from loyalty.api.schema import IDEMPOTENCY_KEY, MEMBER_AUTH, POST_ERRORS, STORE_AUTH, errors
 from loyalty.api.throttles import ApiKeyRateThrottle, MemberRateThrottle
@@ -39,6 +38,7 @@ from loyalty.services import (
     points_preview,
     program_settings_get,
 )
+from loyalty.services.api_keys import api_key_hash
 from members.identifiers import phone_normalize
 from members.models import Member
 from members.selectors import member_find, member_get_by_card
