@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from loyalty.exceptions import InvalidVoucher
 from loyalty.platform import ratelimit
 from loyalty.platform.errors import DomainError
 from loyalty.services import program_settings_get
@@ -34,6 +33,7 @@ from rewards.codes import (
     voucher_code_is_valid,
     voucher_code_normalize,
 )
+from rewards.exceptions import InvalidVoucher
 from rewards.forms import RedeemForm, VoucherCodeForm
 from rewards.models import Redemption, RedemptionChannel, RedemptionStatus, Reward, RewardKind
 from rewards.selectors import (

@@ -9,7 +9,6 @@ import pytest
 from django.urls import reverse
 
 from engagement.services.checkout import checkout_return
-from loyalty.exceptions import RewardUnavailable
 from loyalty.models import OutboxEmail, PointsAccount, Purchase, RuleKind, Tier, TierChange
 from loyalty.services import (
     points_preview,
@@ -21,6 +20,7 @@ from loyalty.services import (
 from loyalty.services.purchases import ReturnRequest
 from loyalty.services.tiers import TierRecalculation
 from loyalty.tasks import recalculate_tiers
+from rewards.exceptions import RewardUnavailable
 from rewards.models import Redemption, RedemptionChannel, Reward
 from rewards.services import reward_redeem
 from tests.factories import create_customer
