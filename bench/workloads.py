@@ -381,7 +381,7 @@ def _load_spread(ports: list[int], path: str, key: str, cards: list[str], second
 
 def _api_key() -> str:
     from bench.data import bench_store
-    from loyalty.api.keys import api_key_create
+    from loyalty.services.api_keys import api_key_create
 
     _api_key, raw_key = api_key_create(store=bench_store(), name="bench load")
     return raw_key

@@ -11,12 +11,6 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from loyalty.exceptions import (
-    AlreadyReferred,
-    InvalidReferralCode,
-    ReviewNotAllowed,
-    SelfReferral,
-)
 from loyalty.models import EntryKind, PointsLot, Purchase, kept_amount_of
 from loyalty.platform.db import atomic_with_retry
 from loyalty.platform.singleton import singleton_get
@@ -25,6 +19,12 @@ from loyalty.services.ledger import credit_locked, pending_lot_cancel
 from loyalty.services.outbox import email_queue
 from loyalty.services.program import lot_expires_at, program_timezone
 from referrals.codes import email_canonical, referral_code_generate, referral_code_normalize
+from referrals.exceptions import (
+    AlreadyReferred,
+    InvalidReferralCode,
+    ReviewNotAllowed,
+    SelfReferral,
+)
 from referrals.models import Referral, ReferralCode, ReferralSettings, ReferralStatus
 
 _CODE_ATTEMPTS = 8

@@ -12,17 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from loyalty.exceptions import (
-    InsufficientPoints,
-    InvalidVoucher,
-    RewardLimitReached,
-    RewardOutOfStock,
-    RewardUnavailable,
-    VoidNotAllowed,
-    VoucherExpired,
-    VoucherUsed,
-    VoucherVoid,
-)
+from loyalty.exceptions import InsufficientPoints, VoidNotAllowed
 from loyalty.models import EntryKind, OutboxEmail
 from loyalty.money import points_cash_value
 from loyalty.platform.db import atomic_with_retry
@@ -35,6 +25,15 @@ from rewards.codes import (
     voucher_code_generate,
     voucher_code_is_valid,
     voucher_code_normalize,
+)
+from rewards.exceptions import (
+    InvalidVoucher,
+    RewardLimitReached,
+    RewardOutOfStock,
+    RewardUnavailable,
+    VoucherExpired,
+    VoucherUsed,
+    VoucherVoid,
 )
 from rewards.models import (
     LimitPeriod,

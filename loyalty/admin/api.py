@@ -4,8 +4,8 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from loyalty.api.keys import api_key_create, api_key_revoke
 from loyalty.models import ApiKey
+from loyalty.services.api_keys import api_key_create, api_key_revoke
 
 
 @admin.register(ApiKey)

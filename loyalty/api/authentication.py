@@ -10,8 +10,8 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, SessionAuthentication
 
-from loyalty.api.keys import api_key_find, api_key_touch
 from loyalty.models import ApiKey
+from loyalty.services.api_keys import api_key_find, api_key_touch
 
 KEYWORD = "Api-Key"
 

@@ -2,10 +2,10 @@
 
 `code` is stable and meant for programs; `message` is for people and may change; `fields` maps
 each invalid request field to its messages (nested like the request) and is empty otherwise.
-Domain failures (`loyalty.platform.errors.DomainError`) keep their own code:
-422 when the request cannot be honoured as asked, 409 when it conflicts with the state of
-something (a used voucher, a reward out of stock), 404 for an unknown voucher, 503 with
-`Retry-After` when the database stayed busy.
+Domain failures (`loyalty.platform.errors.DomainError`) answer with their class's own `code`
+and `status`: 422 when the request cannot be honoured as asked, 409 when it conflicts with the
+state of something (a used voucher, a reward out of stock), 404 for an unknown voucher, 503
+with `Retry-After` when the database stayed busy.
 """
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -19,32 +19,12 @@ from rest_framework.views import set_rollback
 
 from loyalty.platform.errors import DomainError, TryAgain
 
-STATUS_BY_CODE = {
-    "invalid_purchase": status.HTTP_422_UNPROCESSABLE_ENTITY,
-    "invalid_return": status.HTTP_422_UNPROCESSABLE_ENTITY,
-    "insufficient_points": status.HTTP_422_UNPROCESSABLE_ENTITY,
-    "reward_unavailable": status.HTTP_422_UNPROCESSABLE_ENTITY,
-    "limit_reached": status.HTTP_422_UNPROCESSABLE_ENTITY,
-    "purchase_conflict": status.HTTP_409_CONFLICT,
-    "duplicate_request": status.HTTP_409_CONFLICT,
-    "out_of_stock": status.HTTP_409_CONFLICT,
-    "voucher_used": status.HTTP_409_CONFLICT,
-    "voucher_void": status.HTTP_409_CONFLICT,
-    "voucher_expired": status.HTTP_409_CONFLICT,
-    "void_not_allowed": status.HTTP_409_CONFLICT,
-    "invalid_voucher": status.HTTP_404_NOT_FOUND,
-    "try_again": status.HTTP_503_SERVICE_UNAVAILABLE,
-}
 # How long a client should wait before retrying a request the database was too busy for.
 TRY_AGAIN_SECONDS = 1
 
 
 def error_body(code: str, message, fields: dict | None = None) -> dict:
     return {"code": code, "message": str(message), "fields": fields or {}}
-
-
-def loyalty_error_status(error: DomainError) -> int:
-    return STATUS_BY_CODE.get(error.code, status.HTTP_422_UNPROCESSABLE_ENTITY)
 
 
 class RequestInProgress(exceptions.APIException):
@@ -96,9 +76,7 @@ def api_exception_handler(exc, context) -> Response | None:
     if isinstance(exc, DomainError):
         set_rollback()
         headers = {"Retry-After": str(TRY_AGAIN_SECONDS)} if isinstance(exc, TryAgain) else None
-        return Response(
-            error_body(exc.code, exc.message), status=loyalty_error_status(exc), headers=headers
-        )
+        return Response(error_body(exc.code, exc.message), status=exc.status, headers=headers)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

@@ -22,7 +22,6 @@ from django.views.decorators.http import require_GET, require_POST
 from loyalty.desk.decorators import desk_permission_required
 from loyalty.desk.forms import RedemptionVoidForm, VoucherCodeForm, VoucherVoidForm
 from loyalty.desk.members import member_or_404, to_member
-from loyalty.exceptions import InvalidVoucher
 from loyalty.platform import ratelimit
 from loyalty.platform.errors import DomainError
 from loyalty.services import program_settings_get
@@ -34,6 +33,7 @@ from rewards.codes import (
     voucher_code_is_valid,
     voucher_code_normalize,
 )
+from rewards.exceptions import InvalidVoucher
 from rewards.forms import RedeemForm
 from rewards.models import Redemption, RedemptionChannel, RedemptionStatus, Reward, RewardKind
 from rewards.selectors import (

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from loyalty.api.keys import api_key_create, api_key_revoke
+from loyalty.services.api_keys import api_key_create, api_key_revoke
 from tests.factories import create_store
 from tests.loyalty.points import base_rule, category
 

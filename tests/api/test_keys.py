@@ -12,8 +12,8 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from loyalty.api.keys import api_key_create, api_key_find, api_key_revoke
 from loyalty.models import ApiKey
+from loyalty.services.api_keys import api_key_create, api_key_find, api_key_revoke
 from members.roles import PROGRAM_MANAGERS
 from tests.api.conftest import KeyClient, url
 

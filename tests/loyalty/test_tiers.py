@@ -9,13 +9,13 @@ import pytest
 from django.urls import reverse
 
 from engagement.services.checkout import checkout_return
-from loyalty.exceptions import RewardUnavailable
 from loyalty.models import OutboxEmail, PointsAccount, Purchase, RuleKind, Tier, TierChange
 from loyalty.selectors import tier_for_metric, tier_metric
 from loyalty.services import points_preview, program_settings_get, tiers_recalculate
 from loyalty.services.purchases import ReturnRequest
 from loyalty.services.tiers import TierRecalculation
 from loyalty.tasks import recalculate_tiers
+from rewards.exceptions import RewardUnavailable
 from rewards.models import Redemption, RedemptionChannel, Reward
 from rewards.services import reward_redeem
 from tests.factories import create_customer

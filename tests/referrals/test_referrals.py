@@ -10,11 +10,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from engagement.services.checkout import checkout_return
-from loyalty.exceptions import AlreadyReferred, InvalidReferralCode, ReviewNotAllowed, SelfReferral
 from loyalty.models import EntryKind, OutboxEmail, PointsEntry
 from loyalty.services import ReturnRequest, points_release_due, program_settings_get
 from members.models import Member
 from referrals.codes import email_canonical, referral_code_normalize
+from referrals.exceptions import (
+    AlreadyReferred,
+    InvalidReferralCode,
+    ReviewNotAllowed,
+    SelfReferral,
+)
 from referrals.models import Referral, ReferralStatus
 from referrals.services import (
     referral_approve,

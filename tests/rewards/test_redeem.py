@@ -5,20 +5,19 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from loyalty.exceptions import (
-    InsufficientPoints,
+from loyalty.exceptions import InsufficientPoints, VoidNotAllowed
+from loyalty.models import EntryKind, LotAllocation, OutboxEmail, PointsEntry
+from loyalty.services import program_settings_get
+from rewards.codes import voucher_code_format
+from rewards.exceptions import (
     InvalidVoucher,
     RewardLimitReached,
     RewardOutOfStock,
     RewardUnavailable,
-    VoidNotAllowed,
     VoucherExpired,
     VoucherUsed,
     VoucherVoid,
 )
-from loyalty.models import EntryKind, LotAllocation, OutboxEmail, PointsEntry
-from loyalty.services import program_settings_get
-from rewards.codes import voucher_code_format
 from rewards.models import (
     LimitPeriod,
     Redemption,

@@ -6,8 +6,8 @@ Prints the key alone on standard output, once (only its hash is kept), so a scri
 
 from django.core.management.base import BaseCommand, CommandError
 
-from loyalty.api.keys import api_key_create
 from loyalty.models import Store
+from loyalty.services.api_keys import api_key_create
 
 
 class Command(BaseCommand):
