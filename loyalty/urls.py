@@ -28,8 +28,8 @@ urlpatterns = [
     path("staff/", include("loyalty.staff_urls")),
     path("staff/", include("rewards.staff_urls")),
     path("admin/", admin.site.urls),
-    path("manage/reports/", include("loyalty.report_urls")),
-    path("manage/activity/", include("loyalty.activity_urls")),
+    path("manage/reports/", include("loyalty.backoffice.report_urls")),
+    path("manage/activity/", include("loyalty.backoffice.activity_urls")),
     path("api/v1/", include("loyalty.api.urls")),
 ]
 
