@@ -1,4 +1,5 @@
-"""Reads of engagement: the running stamp cards, and what a member's dashboard shows of them.
+"""Reads of engagement: the running stamp cards, what a member's dashboard shows of them, and
+the Net Promoter Score of the surveys.
 
 The running challenges are kept per process under the program's rules version, like the
 engine's rule book (`loyalty.services.rulebook`): the purchase path reads them without a query.
@@ -6,11 +7,13 @@ engine's rule book (`loyalty.services.rulebook`): the purchase path reads them w
 
 import datetime
 
-from django.db.models import Q
+from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from engagement.models import Challenge, ChallengeCard
+from engagement.models import Challenge, ChallengeCard, SurveyInvitation
 from loyalty.models import ProgramSettings
+from loyalty.services.program import program_timezone
 from loyalty.services.rulebook import VersionedCache
 
 _challenges = VersionedCache(
@@ -71,3 +74,82 @@ def challenge_cards_for_member(*, member, at: datetime.datetime | None = None) -
             }
         )
     return cards
+
+
+# --- Net Promoter Score -----------------------------------------------------------------------
+
+NPS_PROMOTER_MIN = 9  # 9 and 10 promote
+NPS_DETRACTOR_MAX = 6  # 0 to 6 detract
+
+
+def nps_score(promoters: int, detractors: int, answered: int) -> int | None:
+    """NPS = % promoters (9-10) - % detractors (0-6) of the answers, rounded to a whole number;
+    None without answers."""
+    if not answered:
+        return None
+    return round(100 * (promoters - detractors) / answered)
+
+
+def _nps_counts(**extra) -> dict:
+    """`extra` counts, then the promoters and the detractors among the rows."""
+    return {
+        **extra,
+        "promoters": Count("pk", filter=Q(score__gte=NPS_PROMOTER_MIN)),
+        "detractors": Count("pk", filter=Q(score__lte=NPS_DETRACTOR_MAX)),
+    }
+
+
+def _surveys_sent(*, start: datetime.datetime, end: datetime.datetime):
+    return SurveyInvitation.objects.filter(created_at__gte=start, created_at__lt=end)
+
+
+def nps_summary(*, start: datetime.datetime, end: datetime.datetime) -> dict:
+    """Invitations sent in [start, end), their answers, promoters, detractors, the NPS and the
+    response rate (% of invitations answered, one decimal; None when none was sent). One query."""
+    counts = _surveys_sent(start=start, end=end).aggregate(
+        **_nps_counts(
+            sent=Count("pk"),
+            answered=Count("pk", filter=Q(answered_at__isnull=False)),
+        )
+    )
+    answered = counts["answered"]
+    return {
+        **counts,
+        "nps": nps_score(counts["promoters"], counts["detractors"], answered),
+        "response_rate": round(100 * answered / counts["sent"], 1) if counts["sent"] else None,
+    }
+
+
+def nps_by_month(
+    *, start: datetime.datetime, end: datetime.datetime
+) -> dict[datetime.date, tuple[int, int | None]]:
+    """For each month (its first day, in the program's time zone) with answers to invitations
+    sent in [start, end): (answers, NPS). Months without answers are left out. One query."""
+    rows = (
+        _surveys_sent(start=start, end=end)
+        .filter(answered_at__isnull=False)
+        .annotate(month=TruncMonth("created_at", tzinfo=program_timezone()))
+        .values("month")
+        .annotate(**_nps_counts(answered=Count("pk")))
+    )
+    return {
+        (row["month"].date() if isinstance(row["month"], datetime.datetime) else row["month"]): (
+            row["answered"],
+            nps_score(row["promoters"], row["detractors"], row["answered"]),
+        )
+        for row in rows
+    }
+
+
+def nps_comments_latest(
+    *, start: datetime.datetime, end: datetime.datetime, limit: int = 10
+) -> list[tuple[datetime.datetime, int, str]]:
+    """(answered at, score, comment) of the newest answers with a comment to invitations sent
+    in [start, end). One query."""
+    return list(
+        _surveys_sent(start=start, end=end)
+        .filter(answered_at__isnull=False)
+        .exclude(comment="")
+        .order_by("-answered_at", "-pk")
+        .values_list("answered_at", "score", "comment")[:limit]
+    )

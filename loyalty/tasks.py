@@ -8,7 +8,6 @@ broker's visibility timeout (see CELERY_BROKER_TRANSPORT_OPTIONS).
 from celery import shared_task
 
 from loyalty.platform.tasks import TASK_OPTIONS
-from loyalty.reports import report_snapshot_refresh_default
 from loyalty.services import points_release_due
 from loyalty.services.expiry import points_expire_due, points_expire_inactive
 from loyalty.services.outbox import outbox_send_due
@@ -42,9 +41,3 @@ def recalculate_tiers() -> dict:
         "downgrades": result.downgrades,
         "warnings": result.warnings,
     }
-
-
-@shared_task(name="loyalty.refresh_report", **TASK_OPTIONS)
-def refresh_report() -> str:
-    """Work out the reports page's default view ahead, so managers never wait for it."""
-    return report_snapshot_refresh_default().computed_at.isoformat()

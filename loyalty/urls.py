@@ -26,8 +26,8 @@ urlpatterns = [
     path("rewards/", include("rewards.urls")),
     path("staff/", include("loyalty.desk.urls")),
     path("admin/", admin.site.urls),
-    path("manage/reports/", include("loyalty.report_urls")),
-    path("manage/activity/", include("loyalty.activity_urls")),
+    path("manage/reports/", include("loyalty.backoffice.report_urls")),
+    path("manage/activity/", include("loyalty.backoffice.activity_urls")),
     path("api/v1/", include("loyalty.api.urls")),
 ]
 

@@ -1,10 +1,12 @@
-"""Net Promoter Score surveys: invited after a purchase, answered once by a signed link."""
+"""Net Promoter Score surveys: invited after a purchase, answered once by a signed link.
+
+The score itself is a read: `engagement.selectors.nps_summary`.
+"""
 
 import datetime
 
 from django.conf import settings
 from django.core import signing
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -100,23 +102,3 @@ def survey_answer(
         ).lot
         invitation.save(update_fields=["bonus_lot"])
     return invitation
-
-
-def nps_summary(*, start: datetime.datetime, end: datetime.datetime) -> dict:
-    """NPS = % promoters (9-10) - % detractors (0-6) among answers in [start, end)."""
-    from django.db.models import Count
-
-    invited = SurveyInvitation.objects.filter(created_at__gte=start, created_at__lt=end)
-    counts = invited.aggregate(
-        sent=Count("pk"),
-        answered=Count("pk", filter=Q(answered_at__isnull=False)),
-        promoters=Count("pk", filter=Q(score__gte=9)),
-        detractors=Count("pk", filter=Q(score__lte=6)),
-    )
-    answered = counts["answered"]
-    nps = round(100 * (counts["promoters"] - counts["detractors"]) / answered) if answered else None
-    return {
-        **counts,
-        "nps": nps,
-        "response_rate": round(100 * answered / counts["sent"], 1) if counts["sent"] else None,
-    }

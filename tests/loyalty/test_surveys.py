@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from engagement.models import SurveyInvitation
-from engagement.services.surveys import nps_summary
+from engagement.selectors import nps_summary
 from loyalty.models import OutboxEmail, RuleKind
 from loyalty.services import program_settings_get
 from tests.factories import create_customer

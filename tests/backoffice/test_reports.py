@@ -43,15 +43,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from engagement.services.checkout import checkout_return
+from engagement.models import SurveyInvitation
+from engagement.services.checkout import checkout_purchase, checkout_return
+from engagement.services.surveys import survey_answer
 from loyalty.backoffice.charts import Bar, Series, grouped_bar_chart, horizontal_bar_chart
-from loyalty.models import ExpiryPolicy, PointsAccount, ProgramSettings, Tier
-from loyalty.platform.colours import safe_colour
-from loyalty.reports import (
+from loyalty.backoffice.report import (
     LiabilityBucket,
     PointsMonth,
     ReportPeriod,
     members_summary_get,
+    nps_summary_get,
     points_flow_get,
     points_liability_get,
     purchases_summary_get,
@@ -59,7 +60,10 @@ from loyalty.reports import (
     report_get,
     rewards_summary_get,
 )
-from loyalty.services import ReturnRequest, points_adjust
+from loyalty.backoffice.tasks import refresh_report
+from loyalty.models import ExpiryPolicy, PointsAccount, ProgramSettings, Tier
+from loyalty.platform.colours import safe_colour
+from loyalty.services import BasketLine, ReturnRequest, points_adjust
 from loyalty.services.expiry import points_expire_due
 from loyalty.services.program import program_settings_get
 from members.models import User
@@ -782,8 +786,6 @@ def test_the_page_shows_a_snapshot_until_asked_to_work_it_out_again(client, prog
 
 
 def test_the_worker_works_out_the_default_view_ahead(client, program, manager_user):
-    from loyalty.tasks import refresh_report
-
     with travel(NOW):
         computed_at = refresh_report()
     assert datetime.datetime.fromisoformat(computed_at) == NOW
@@ -798,12 +800,6 @@ def test_the_worker_works_out_the_default_view_ahead(client, program, manager_us
 
 @pytest.mark.django_db
 def test_nps_section_exact_figures_by_month(client, manager_user, store):
-    from engagement.models import SurveyInvitation
-    from engagement.services.checkout import checkout_purchase
-    from engagement.services.surveys import survey_answer
-    from loyalty.reports import ReportPeriod, nps_summary_get
-    from loyalty.services import BasketLine
-
     program = program_settings_get()
     program.nps_enabled = True
     program.save()

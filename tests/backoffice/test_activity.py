@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.urls import reverse
 
 from engagement.services.checkout import checkout_return, checkout_void
-from loyalty.activity import ActivityFeed, activity_list
+from loyalty.backoffice.activity import ActivityFeed, activity_list
 from loyalty.services import ReturnRequest, points_adjust
 from referrals.services import referral_attach, referral_code_for, referral_reject
 from rewards.models import RedemptionChannel
