@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.http import HttpResponse
 from django.utils import formats, timezone
 
+from loyalty.money import cents
 from loyalty.services.program import program_timezone
 
 
@@ -52,7 +53,7 @@ def decimal_cell(value: Decimal | None, places: int = 2) -> Cell:
 def money_cell(value: Decimal | None, currency: str) -> Cell:
     if value is None:
         return Cell("", "—")
-    value = value.quantize(Decimal("0.01"))
+    value = cents(value)
     return Cell(value, f"{currency} {formats.number_format(value, 2, force_grouping=True)}")
 
 

@@ -4,12 +4,14 @@
 from loyalty.selectors.points import (
     ExpiringAmount,
     ExpiringDay,
+    PointsBalance,
     PointsSummary,
     entry_list,
     entry_list_with_purchases,
     expiring_points,
     lot_list_pending,
     lot_list_pending_with_purchases,
+    points_balance_get,
     points_summary_get,
     purchase_list_recent,
 )
@@ -24,6 +26,7 @@ from loyalty.selectors.tiers import (
 __all__ = [
     "ExpiringAmount",
     "ExpiringDay",
+    "PointsBalance",
     "PointsSummary",
     "TierProgress",
     "entry_list",
@@ -31,6 +34,7 @@ __all__ = [
     "expiring_points",
     "lot_list_pending",
     "lot_list_pending_with_purchases",
+    "points_balance_get",
     "points_summary_get",
     "purchase_list_recent",
     "tier_colour",

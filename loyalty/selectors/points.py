@@ -77,6 +77,32 @@ def lot_list_pending_with_purchases(*, account: PointsAccount) -> QuerySet[Point
 
 
 @dataclass(frozen=True)
+class PointsBalance:
+    """A member's points as every reader gives them (the dashboard, the desk, the API):
+    available now and their cash value, on hold, owed, and what expires in the next days."""
+
+    available: int
+    cash_value: Decimal
+    currency: str
+    pending: int
+    debt: int
+    expiring: list[ExpiringAmount]
+
+
+def points_balance_get(
+    *, account: PointsAccount, within_days: int = 90, now: datetime.datetime | None = None
+) -> PointsBalance:
+    return PointsBalance(
+        available=account.balance,
+        cash_value=points_cash_value(account.balance),
+        currency=program_settings_get().currency,
+        pending=account.pending,
+        debt=account.debt,
+        expiring=expiring_points(account=account, within_days=within_days, now=now),
+    )
+
+
+@dataclass(frozen=True)
 class ExpiringDay:
     """Points that can be spent until the end of `last_day` (program time zone), then expire."""
 
@@ -104,12 +130,13 @@ EXPIRY_DAYS_LISTED = 5
 def points_summary_get(
     *, account: PointsAccount, within_days: int = 90, now: datetime.datetime | None = None
 ) -> PointsSummary:
-    """What the member's dashboard shows: balance and its cash value, pending lots, debt, and
-    the days in the next `within_days` days on which points expire, with how many: the first
-    `EXPIRY_DAYS_LISTED` one by one, the others added up."""
+    """What the member's dashboard shows: the `points_balance_get` figures, the pending lots,
+    and the days in the next `within_days` days on which points expire, with how many: the
+    first `EXPIRY_DAYS_LISTED` one by one, the others added up."""
+    figures = points_balance_get(account=account, within_days=within_days, now=now)
     zone = program_timezone()
     by_day: dict[datetime.date, int] = {}
-    for amount in expiring_points(account=account, within_days=within_days, now=now):
+    for amount in figures.expiring:
         # Lots expire at a midnight, so they can be spent until the end of the day before.
         last_moment = amount.expires_at - datetime.timedelta(microseconds=1)
         last_day = timezone.localtime(last_moment, zone).date()
@@ -120,11 +147,11 @@ def points_summary_get(
     if rest:
         later = ExpiringDay(last_day=rest[-1].last_day, points=sum(day.points for day in rest))
     return PointsSummary(
-        balance=account.balance,
-        cash_value=points_cash_value(account.balance),
-        currency=program_settings_get().currency,
-        pending=account.pending,
-        debt=account.debt,
+        balance=figures.available,
+        cash_value=figures.cash_value,
+        currency=figures.currency,
+        pending=figures.pending,
+        debt=figures.debt,
         pending_lots=list(lot_list_pending_with_purchases(account=account)),
         expiring=expiring[:EXPIRY_DAYS_LISTED],
         expiring_later=later,

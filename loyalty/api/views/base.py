@@ -20,9 +20,7 @@ from loyalty.api.authentication import ApiKeyAuthentication, MemberSessionAuthen
 from loyalty.api.permissions import IsMember, IsStoreApiKey
 from loyalty.api.throttles import ApiKeyRateThrottle, MemberRateThrottle
 from loyalty.models import ApiKey
-from loyalty.money import points_cash_value
-from loyalty.selectors import expiring_points
-from loyalty.services import program_settings_get
+from loyalty.selectors import points_balance_get
 from members.models import Member
 from members.selectors import member_get_by_card
 
@@ -113,16 +111,17 @@ def member_in_body(card_number: str) -> Member:
 
 def member_summary(member: Member, *, with_email: bool = False) -> dict:
     account = member.points_account
+    figures = points_balance_get(account=account)
     data = {
         "card_number": member.card_number,
         "first_name": member.user.first_name,
         "tier": account.tier,
-        "available": account.balance,
-        "available_value": points_cash_value(account.balance),
-        "currency": program_settings_get().currency,
-        "pending": account.pending,
-        "debt": account.debt,
-        "expiring": expiring_points(account=account),
+        "available": figures.available,
+        "available_value": figures.cash_value,
+        "currency": figures.currency,
+        "pending": figures.pending,
+        "debt": figures.debt,
+        "expiring": figures.expiring,
     }
     if with_email:
         data["email"] = member.user.email

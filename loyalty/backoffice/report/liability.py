@@ -7,8 +7,8 @@ from decimal import Decimal
 from django.db.models import Q, Sum
 from django.utils import timezone
 
-from loyalty.backoffice.report.numbers import CENT
 from loyalty.models import PointsLot, ProgramSettings
+from loyalty.money import points_cash_value
 from loyalty.services.program import program_settings_get
 
 
@@ -69,7 +69,7 @@ def points_liability_get(
     program = program or program_settings_get()
 
     def value(points: int) -> Decimal:
-        return (Decimal(points) * program.point_value).quantize(CENT)
+        return points_cash_value(points, point_value=program.point_value)
 
     buckets = [
         LiabilityBucket(key=key, points=sums[key] or 0, value=value(sums[key] or 0))

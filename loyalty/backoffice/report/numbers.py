@@ -1,8 +1,8 @@
-"""Numbers as the report keeps them: ratios, and money rounded to cents."""
+"""Numbers as the report keeps them: ratios, and money to the cent (`loyalty.money.cents`)."""
 
 from decimal import Decimal
 
-CENT = Decimal("0.01")
+from loyalty.money import cents
 
 
 def ratio(numerator, denominator) -> Decimal | None:
@@ -12,15 +12,5 @@ def ratio(numerator, denominator) -> Decimal | None:
     return Decimal(numerator) / Decimal(denominator)
 
 
-def money(amount) -> Decimal:
-    return Decimal(amount or 0).quantize(CENT)
-
-
-def float_money(amount: float | None) -> Decimal:
-    # Returned amounts are summed as floats (see `purchases._returned_value`); cents are exact
-    # enough.
-    return Decimal(str(amount or 0)).quantize(CENT)
-
-
 def quantized(amount: Decimal | None) -> Decimal | None:
-    return None if amount is None else amount.quantize(CENT)
+    return None if amount is None else cents(amount)

@@ -4,12 +4,12 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, F, FloatField, Q, QuerySet, Sum
-from django.db.models.functions import Cast
+from django.db.models import Count, F, Q, QuerySet, Sum
 
-from loyalty.backoffice.report.numbers import float_money, money, quantized, ratio
+from loyalty.backoffice.report.numbers import quantized, ratio
 from loyalty.backoffice.report.period import ReportPeriod
-from loyalty.models import ProgramSettings, Purchase, PurchaseReturnLine, Store
+from loyalty.models import LineShare, ProgramSettings, Purchase, PurchaseReturnLine, Store
+from loyalty.money import cents
 from loyalty.services.program import program_settings_get
 from members.models import Member
 
@@ -50,10 +50,10 @@ def _returned_value(*, store: Store | None, end: datetime.datetime, **conditions
     """What returns made before `end`, of purchases made before `end`, gave back in money; one
     sum per keyword, each over the returned lines matching its condition.
 
-    A returned line gives back its amount * returned quantity / quantity. Summed as a float:
-    SQLite stores whole amounts as integers and would divide them as integers.
+    A returned line gives back the share of its amount that the returned units stand for
+    (`PurchaseLine.amount_of`).
     """
-    refund = Cast("line__amount", FloatField()) * F("quantity") / F("line__quantity")
+    refund = LineShare(amount="line__amount", units=F("quantity"), quantity="line__quantity")
     return PurchaseReturnLine.objects.filter(
         standing_purchases(store=store, prefix="line__purchase__"),
         line__purchase__occurred_at__lt=end,
@@ -87,10 +87,10 @@ def purchases_summary_get(
 
     orders = counts["orders"] or 0
     buyers = counts["buyers"] or 0
-    gross = money(sales["period"])
-    returned_value = float_money(returned["period"])
+    gross = cents(sales["period"])
+    returned_value = cents(returned["period"])
     net = gross - returned_value
-    lifetime_revenue = money(sales["lifetime"]) - float_money(returned["lifetime"])
+    lifetime_revenue = cents(sales["lifetime"]) - cents(returned["lifetime"])
     return PurchasesSummary(
         orders=orders,
         buyers=buyers,

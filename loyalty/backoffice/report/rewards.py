@@ -5,9 +5,9 @@ from decimal import Decimal
 
 from django.db.models import Count, Sum
 
-from loyalty.backoffice.report.numbers import money
 from loyalty.backoffice.report.period import ReportPeriod
 from loyalty.models import Store
+from loyalty.money import cents
 from rewards.models import Redemption, RewardKind
 
 
@@ -69,7 +69,7 @@ def rewards_summary_get(*, period: ReportPeriod, store: Store | None = None) -> 
                 name=row["reward__cause__name"],
                 donations=row["donations"],
                 points=row["points"],
-                value=money(row["value"]),
+                value=cents(row["value"]),
             )
             for row in causes
         ],
