@@ -236,7 +236,7 @@ def main() -> None:
         audit_started = time.perf_counter()
         problems = ledger_problems()
         row.data["audit_seconds"] = time.perf_counter() - audit_started
-        workloads._check(row.checks, not problems, f"ledger audit: {problems[:3] or 'clean'}")
+        workloads.check(row.checks, not problems, f"ledger audit: {problems[:3] or 'clean'}")
     rows.append(row)
     print(f"generated in {generate_seconds:.1f} s")
 

@@ -36,10 +36,10 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
     """Answer once, without logging in: the signed link is the credential."""
     invitation = survey_find(token)
     if invitation is None:
-        return render(request, "loyalty/survey_invalid.html", status=404)
+        return render(request, "engagement/survey_invalid.html", status=404)
     if invitation.answered_at is not None:
         return render(
-            request, "loyalty/survey_done.html", {"invitation": invitation, "again": True}
+            request, "engagement/survey_done.html", {"invitation": invitation, "again": True}
         )
     form = SurveyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -53,10 +53,10 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
             form.add_error(None, error.message)
         else:
             return render(
-                request, "loyalty/survey_done.html", {"invitation": invitation, "again": False}
+                request, "engagement/survey_done.html", {"invitation": invitation, "again": False}
             )
     bonus = survey_bonus_rule(tier=invitation.account.tier)
-    return render(request, "loyalty/survey.html", {"form": form, "bonus": bonus})
+    return render(request, "engagement/survey.html", {"form": form, "bonus": bonus})
 
 
 @require_GET
@@ -74,6 +74,6 @@ def ways_to_earn(request: HttpRequest) -> HttpResponse:
     )
     return render(
         request,
-        "loyalty/ways_to_earn.html",
+        "engagement/ways_to_earn.html",
         {"rules": rules, "challenges": challenges_active(at=now), "now": now},
     )

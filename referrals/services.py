@@ -131,7 +131,7 @@ def _month_start(now: datetime.datetime) -> datetime.datetime:
 
 
 def referral_qualify(*, purchase: Purchase) -> Referral | None:
-    """Called by `purchase_record` in its transaction, the friend's account locked.
+    """Called by the checkout (`checkout_purchase`) in its transaction, the account locked.
 
     The friend's first purchase of at least the qualifying amount, within the qualifying
     days of sign-up, qualifies the referral: both are rewarded at once, unless a check flags
@@ -248,7 +248,7 @@ def friend_short_name(member) -> str:
 
 
 def referral_on_return(*, purchase: Purchase) -> Referral | None:
-    """Called by `purchase_return` in its transaction, the friend's account locked.
+    """Called by the checkout after a return (`checkout_return`, `checkout_void`), locked.
 
     If the qualifying purchase no longer reaches the qualifying amount while both rewards are
     still pending, the rewards are cancelled and the referral rejected. Once released, the

@@ -95,3 +95,17 @@ def test_no_import_of_the_project_hides_inside_a_function():
 )
 def test_the_ledger_write_finder_sees_writes(source, found):
     assert _writes_ledger_rows(ast.parse(source).body[0].value) == found
+
+
+MAX_LINES = 500
+
+
+def test_no_module_grows_past_the_size_where_it_becomes_a_package():
+    """DESIGN.md: a module past ~500 lines is split into a package (migrations, settings and
+    tests aside)."""
+    sizes = {path: len((ROOT / path).read_text().splitlines()) for path, _tree in MODULES}
+    sizes |= {
+        path.relative_to(ROOT).as_posix(): len(path.read_text().splitlines())
+        for path in sorted((ROOT / "bench").rglob("*.py"))
+    }
+    assert {path: lines for path, lines in sizes.items() if lines > MAX_LINES} == {}

@@ -144,7 +144,7 @@ def _pay_out(card: ChallengeCard, *, purchase: Purchase, account: PointsAccount)
 def challenge_unstamp_returned(*, purchase: Purchase) -> int:
     """A returned purchase that no longer qualifies loses its stamps on open cards.
 
-    Called by `purchase_return` with the member's account locked. Returns stamps removed.
+    Called by the checkout after a return, the member's account locked. Returns stamps removed.
     """
     removed = 0
     stamps = ChallengeStamp.objects.filter(

@@ -43,7 +43,7 @@ def survey_invite_after(
 ) -> SurveyInvitation | None:
     """Invite the member after `purchase`, at most once per the program's survey period.
 
-    Called by `purchase_record` in its transaction with the member's `account` locked.
+    Called by the checkout (`checkout_purchase`) in its transaction, `account` locked.
     """
     if not program.nps_enabled:
         return None

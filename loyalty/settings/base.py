@@ -294,7 +294,7 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- REST API -------------------------------------------------------------------------------
 # `/api/v1/` for tills and web shops (per-store API keys) and signed-in members (session).
-# Each view names its authentication, permissions and throttles (loyalty/api/views.py); the
+# Each view names its authentication, permissions and throttles (loyalty/api/views/); the
 # defaults below only make any other DRF view safe (session only, signed in, JSON only).
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
