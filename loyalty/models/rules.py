@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
 from loyalty.models.program import Store
@@ -189,6 +190,15 @@ class EarningRule(models.Model):
             errors["ends_at"] = _("The rule must end after it starts.")
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def weekday_names(self) -> str:
+        """ "Tuesday, Thursday" for "2,4", in the active language; "" for every day."""
+        try:
+            days = weekdays_normalize(self.weekdays)
+        except ValueError:
+            return ""
+        return ", ".join(str(WEEKDAYS[int(day) - 1]) for day in days.split(",") if day)
 
     def categories_problem(self, categories) -> str | None:
         """Why `categories` cannot be this rule's, or None."""

@@ -7,11 +7,11 @@ from django.utils import timezone
 
 from engagement.models import Challenge, ChallengeCard, ChallengeStamp
 from engagement.services.checkout import checkout_return
-from loyalty.models import EntryKind, PointsEntry
+from loyalty.models import EntryKind, PointsEntry, RuleKind
 from loyalty.services import ReturnRequest
 from rewards.models import Redemption, RedemptionStatus
 from tests.factories import create_store
-from tests.loyalty.points import base_rule, buy, category, line, state
+from tests.loyalty.points import base_rule, buy, category, line, rule, state
 from tests.rewards.catalogue import make_reward
 
 
@@ -151,6 +151,22 @@ def test_stamps_show_on_the_dashboard_and_ways_to_earn_lists_everything(
     assert f'data-testid="challenge-{stamp_card.pk}">1 of 4 stamps<' in dashboard
     assert dashboard.count('class="stamp stamp--done"') == 1
     assert dashboard.count('class="stamp"') == 3
-    assert "1 points for every USD you spend." in ways
+    assert "1 point for every USD you spend." in ways
     assert "Make 4 purchases" in ways
     assert "and get 30 bonus points." in ways
+
+
+@pytest.mark.django_db
+def test_ways_to_earn_names_a_promotion_s_days_and_leaves_out_caps_and_rules_not_in_force(
+    client, rules
+):
+    rule(RuleKind.PROMOTION, "Triple weekend", multiplier=Decimal("3"), weekdays="6,7")
+    rule(RuleKind.PURCHASE_CAP, "At most 500 a purchase", points=500)
+    rule(RuleKind.PROMOTION, "Switched off", multiplier=Decimal("2"), is_active=False)
+
+    ways = client.get(reverse("ways_to_earn")).content.decode()
+
+    assert "On Saturday, Sunday." in ways
+    assert "Triple weekend" in ways
+    assert "At most 500 a purchase" not in ways
+    assert "Switched off" not in ways
