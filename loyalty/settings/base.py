@@ -185,8 +185,9 @@ SESSION_COOKIE_HTTPONLY = True
 # No script reads the CSRF cookie: forms and purchase.js send the token from the form.
 CSRF_COOKIE_HTTPONLY = True
 # Behind N reverse proxies, the client's address is the Nth from the right in
-# X-Forwarded-For; 0 means REMOTE_ADDR. Rate limits per IP (allauth's and loyalty/ratelimit.py)
-# count on it, so set it to the number of proxies that append to X-Forwarded-For, never more.
+# X-Forwarded-For; 0 means REMOTE_ADDR. Rate limits per IP and the referral checks
+# (loyalty/platform/http.py client_ip) count on it, so set it to the number of proxies that
+# append to X-Forwarded-For, never more.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
 
 # --- Email ----------------------------------------------------------------------------------
