@@ -172,21 +172,36 @@ class EarningRule(models.Model):
             self.weekdays = weekdays_normalize(self.weekdays)
         super().clean_fields(exclude=exclude)
 
+    def full_clean(self, exclude=None, validate_unique=True, validate_constraints=True) -> None:
+        # A form leaves out the fields it refused already; `clean` does not report them again.
+        self._refused = set(exclude or ())
+        try:
+            super().full_clean(
+                exclude=exclude,
+                validate_unique=validate_unique,
+                validate_constraints=validate_constraints,
+            )
+        finally:
+            del self._refused
+
     def clean(self) -> None:
         """What each kind of rule needs to earn what it says, and windows that make sense:
         the admin, seed data, the API and a shell are held to the same rules."""
+        refused = getattr(self, "_refused", set())
         errors: dict[str, str] = {}
         for name in REQUIRED_BY_KIND.get(self.kind, []):
-            if name != "categories" and getattr(self, name) is None:
+            if name not in {"categories", *refused} and getattr(self, name) is None:
                 errors[name] = REQUIRED_MESSAGES[name]
         if self.kind in BONUS_KINDS and self.points == 0:
             errors["points"] = _("A bonus of 0 points gives nothing; enter at least 1.")
-        if (self.time_from is None) != (self.time_until is None):
+        times_read = not {"time_from", "time_until"} & refused
+        if times_read and (self.time_from is None) != (self.time_until is None):
             name = "time_until" if self.time_until is None else "time_from"
             errors[name] = _("Give both the from and until times, or neither.")
-        elif self.time_from is not None and self.time_from == self.time_until:
+        elif times_read and self.time_from is not None and self.time_from == self.time_until:
             errors["time_until"] = _("The until time must differ from the from time.")
-        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+        window_read = not {"starts_at", "ends_at"} & refused
+        if window_read and self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             errors["ends_at"] = _("The rule must end after it starts.")
         if errors:
             raise ValidationError(errors)

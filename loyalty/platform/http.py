@@ -1,15 +1,16 @@
 """Facts about an HTTP request that more than one part of the portal needs."""
 
 from allauth.account.adapter import get_adapter
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import HttpRequest
 
 
 def client_ip(request: HttpRequest) -> str | None:
     """The client's address: REMOTE_ADDR, or behind `DJANGO_TRUSTED_PROXY_COUNT` proxies the
     address they forwarded (allauth reads X-Forwarded-For the same way for its own limits).
-    None when the request carries none."""
+    None when the request carries none, or fewer forwarded addresses than there are proxies
+    (allauth calls that a misconfiguration; it must not turn a sign-up into a 500)."""
     try:
         return get_adapter(request).get_client_ip(request)
-    except PermissionDenied:
+    except (PermissionDenied, ImproperlyConfigured):
         return None

@@ -347,6 +347,27 @@ def test_earning_rule_form_demands_what_each_kind_needs(db, fields, errors):
     assert set(form.errors) == errors
 
 
+@pytest.mark.parametrize(
+    ("fields", "errors"),
+    [
+        ({"rate": "abc"}, {"rate": ["Enter a number."]}),
+        (
+            {"kind": RuleKind.THRESHOLD_BONUS, "threshold_amount": "50", "points": "-1"},
+            {"points": ["Ensure this value is greater than or equal to 0."]},
+        ),
+        (
+            {"rate": "1", "time_from": "25:99", "time_until": "10:00"},
+            {"time_from": ["Enter a valid time."]},
+        ),
+    ],
+)
+def test_a_value_the_form_cannot_read_gets_one_message_not_two(db, fields, errors):
+    form = EarningRuleForm(data=_rule_form_data(**fields))
+
+    assert form.is_valid() is False
+    assert form.errors == errors
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "fields",
