@@ -1,10 +1,12 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from members.identifiers import card_number_format
 from members.models import Member, User
+from members.rights import group_rights, groups_assignable, may_manage, user_rights
 from members.services import member_create
 
 
@@ -48,11 +50,46 @@ class UserAdmin(DjangoUserAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         # Only a superuser hands out superuser status or single permissions; managers work
-        # with the two groups, so no one can raise their own rights.
+        # with the groups, and nobody changes their own rights or status.
         fields = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:
             fields += ["is_superuser", "user_permissions"]
+            if obj is not None and obj.pk == request.user.pk:
+                fields += ["groups", "is_staff", "is_active"]
         return fields
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        """Also guards the password form: a superuser, or anyone with as many rights as the
+        manager or more, is read-only to them (their own account aside)."""
+        allowed = super().has_change_permission(request, obj)
+        if not allowed or obj is None or obj.pk == request.user.pk:
+            return allowed
+        return may_manage(request.user, obj)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups":
+            kwargs["queryset"] = groups_assignable(request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        actor = request.user
+        if actor.is_superuser or "groups" not in form.base_fields:
+            return form
+
+        class RightsLimitedForm(form):
+            def clean_groups(self):
+                groups = self.cleaned_data["groups"]
+                if not group_rights(groups) < user_rights(actor):
+                    raise ValidationError(
+                        _(
+                            "Together these groups give as many rights as yours or more; "
+                            "only a superuser can give them."
+                        )
+                    )
+                return groups
+
+        return RightsLimitedForm
 
     @admin.action(description=_("Give a member card (and points account) to the selected users"))
     def give_member_card(self, request, queryset):
