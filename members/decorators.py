@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from loyalty.platform.http import private
 from members.selectors import member_for_user
 
 
@@ -18,6 +19,7 @@ def member_required(view):
     """Sign-in first, then the signed-in user's member, passed to the view as `member=`.
 
     A user without a member card gets the "no membership" page (404) instead of the view.
+    The member's pages are sent `Cache-Control: private, no-store`.
     Put it above the method decorator, as the staff desk's decorators are: who you are is
     checked before how you asked.
     """
@@ -28,6 +30,6 @@ def member_required(view):
         member = member_for_user(request.user)
         if member is None:
             return no_membership(request)
-        return view(request, *args, member=member, **kwargs)
+        return private(view(request, *args, member=member, **kwargs))
 
     return wrapped

@@ -22,7 +22,6 @@ def data_export(request: HttpRequest, member: Member) -> HttpResponse:
         content_type="application/json; charset=utf-8",
     )
     response["Content-Disposition"] = 'attachment; filename="my-loyalty-data.json"'
-    response["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -151,7 +151,6 @@ def card(request: HttpRequest, member: Member) -> HttpResponse:
 def card_png(request: HttpRequest, member: Member) -> HttpResponse:
     response = HttpResponse(qr_png(member.card_number), content_type="image/png")
     response["Content-Disposition"] = f'attachment; filename="member-card-{member.card_number}.png"'
-    response["Cache-Control"] = "private, no-store"
     return response
 
 

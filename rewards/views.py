@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from loyalty.platform.errors import DomainError
@@ -137,6 +138,7 @@ def my_rewards(request: HttpRequest, member: Member) -> HttpResponse:
     )
 
 
+@never_cache
 @login_required
 @require_GET
 def my_reward_detail(request: HttpRequest, redemption_id: int) -> HttpResponse:

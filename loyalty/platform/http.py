@@ -2,7 +2,9 @@
 
 from allauth.account.adapter import get_adapter
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+
+PRIVATE = "private, no-store"
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -14,3 +16,10 @@ def client_ip(request: HttpRequest) -> str | None:
         return get_adapter(request).get_client_ip(request)
     except (PermissionDenied, ImproperlyConfigured):
         return None
+
+
+def private(response: HttpResponse) -> HttpResponse:
+    """Mark a page about one person as theirs alone: no shared cache (a proxy, a shared
+    computer's back button) keeps a copy."""
+    response["Cache-Control"] = PRIVATE
+    return response

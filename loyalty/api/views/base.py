@@ -20,6 +20,7 @@ from loyalty.api.authentication import ApiKeyAuthentication, MemberSessionAuthen
 from loyalty.api.permissions import IsMember, IsStoreApiKey
 from loyalty.api.throttles import ApiKeyRateThrottle, MemberRateThrottle
 from loyalty.models import ApiKey
+from loyalty.platform.http import private
 from loyalty.selectors import points_balance_get
 from members.models import Member
 from members.selectors import member_get_by_card
@@ -55,6 +56,9 @@ class MemberView(APIView):
     @property
     def member(self) -> Member:
         return self.request.user.member
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        return private(super().finalize_response(request, response, *args, **kwargs))
 
 
 class NewestFirstPagination(CursorPagination):
