@@ -26,7 +26,8 @@ class UserAdmin(DjangoUserAdmin):
                 "description": _(
                     "Store staff: put them in the 'Store staff' group and pick their store. "
                     "Program managers: the 'Program managers' group and 'Staff status' "
-                    "(admin access)."
+                    "(admin access); only a superuser can make one. The groups offered are "
+                    "those that give fewer rights than your own."
                 ),
             },
         ),
