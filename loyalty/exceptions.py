@@ -28,6 +28,12 @@ class PurchaseConflict(LoyaltyError):
     default_message = _("This receipt id was already recorded for a different purchase.")
 
 
+class ReturnConflict(LoyaltyError):
+    code = "return_conflict"
+    status = 409
+    default_message = _("This return id was already recorded for other lines of the purchase.")
+
+
 class InvalidReturn(LoyaltyError):
     code = "invalid_return"
     status = 422

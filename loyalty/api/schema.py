@@ -8,7 +8,7 @@ from loyalty.services.earning import MAX_LINES
 
 MESSAGES = {
     "invalid": "lines[0].amount: Ensure this value is greater than or equal to 0.01.",
-    "parse_error": "JSON parse error - Expecting value: line 1 column 1 (char 0)",
+    "parse_error": "The body is not valid JSON: Expecting value: line 1 column 1 (char 0)",
     "not_authenticated": "Authentication credentials were not provided.",
     "invalid_api_key": "This API key is not valid.",
     "api_key_revoked": "This API key was revoked.",
@@ -25,6 +25,7 @@ MESSAGES = {
     "invalid_purchase": "The purchase time is in the future.",
     "invalid_return": "Line 2: 3 returned but only 1 left to return.",
     "purchase_conflict": "This receipt id was already recorded for a different purchase.",
+    "return_conflict": "This return id was already recorded for other lines of the purchase.",
     "duplicate_request": "This request key was already used for a different request.",
     "request_in_progress": "A request with this Idempotency-Key is still being processed.",
     "insufficient_points": "This reward needs 500 points; 120 are available.",

@@ -15,7 +15,13 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from loyalty.exceptions import InvalidPurchase, InvalidReturn, PurchaseConflict, VoidNotAllowed
+from loyalty.exceptions import (
+    InvalidPurchase,
+    InvalidReturn,
+    PurchaseConflict,
+    ReturnConflict,
+    VoidNotAllowed,
+)
 from loyalty.models import (
     EntryKind,
     PointsAccount,
@@ -241,6 +247,20 @@ def _points_kept(purchase: Purchase, lines: list[PurchaseLine]) -> int:
     return min(purchase.points, kept_points)
 
 
+def _same_return(existing: PurchaseReturn, lines: list[ReturnRequest] | None) -> PurchaseReturn:
+    """The return already recorded under this return id, when the request is that return
+    again. Other lines or quantities under the same id are a conflict: answering with the first
+    return would silently leave the second one unrecorded. A request for "everything left"
+    (`lines=None`) repeats whatever the first return took."""
+    if lines is None:
+        return existing
+    recorded = sorted(existing.lines.values_list("line_id", "quantity"))
+    asked = sorted((request.line_id, request.quantity) for request in lines)
+    if recorded != asked:
+        raise ReturnConflict()
+    return existing
+
+
 @atomic_with_retry
 def purchase_return(
     *,
@@ -260,13 +280,13 @@ def purchase_return(
     if external_id:
         existing = PurchaseReturn.objects.filter(purchase=purchase, external_id=external_id).first()
         if existing is not None:
-            return RecordedReturn(existing, created=False)
+            return RecordedReturn(_same_return(existing, lines), created=False)
     account = lock_account(purchase.member.points_account.pk)
     purchase = Purchase.objects.get(pk=purchase.pk)
     if external_id:
         existing = PurchaseReturn.objects.filter(purchase=purchase, external_id=external_id).first()
         if existing is not None:
-            return RecordedReturn(existing, created=False)
+            return RecordedReturn(_same_return(existing, lines), created=False)
     purchase_lines = {line.pk: line for line in purchase.lines.all()}
     if lines is None:
         requested = {

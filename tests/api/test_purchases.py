@@ -222,6 +222,49 @@ def test_a_body_that_is_not_json_is_a_parse_error(till, customer):
     assert response.json()["code"] == "parse_error"
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[" * 100_000 + "]" * 100_000,  # RecursionError inside json (a 500 before)
+        '{"member": ' + "[" * 9 + "]" * 9 + "}",  # parses, but deeper than any request
+    ],
+    ids=["deeper-than-python", "deeper-than-any-request"],
+)
+def test_a_body_nested_too_deep_is_a_parse_error_and_records_nothing(till, customer, body):
+    response = till.post(url("purchase-create"), body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "code": "parse_error",
+        "message": "The body nests objects or lists deeper than 8 levels.",
+        "fields": {},
+    }
+    assert Purchase.objects.count() == 0
+
+
+def test_a_body_larger_than_the_limit_is_a_parse_error(till, customer, earning, settings):
+    settings.LOYALTY_API_MAX_BODY_BYTES = 1000
+    body = purchase_body(customer)
+    body["lines"][0]["description"] = "x" * 1000
+
+    response = till.post(url("purchase-create"), body, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "code": "parse_error",
+        "message": "The request body is larger than 1000 bytes.",
+        "fields": {},
+    }
+    assert Purchase.objects.count() == 0
+
+
+def test_nan_is_not_json(till, customer):
+    response = till.post(url("purchase-create"), '{"total": NaN}', content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "parse_error"
+
+
 def test_a_body_that_is_not_an_object_is_invalid(till, customer):
     response = till.post(url("purchase-create"), [1, 2], format="json")
 
@@ -356,6 +399,30 @@ def test_the_same_return_id_again_answers_200_and_takes_nothing_more(till, custo
 
     assert (first.status_code, again.status_code) == (201, 200)
     assert again.json() == first.json()
+    assert PurchaseReturn.objects.count() == 1
+    assert state(customer) == (20, 0, 0, 2)
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        [{"line": 1, "quantity": 2}],
+        [{"line": 2, "quantity": 1}],
+        [{"line": 1, "quantity": 1}, {"line": 2, "quantity": 1}],
+    ],
+    ids=["other-quantity", "other-line", "more-lines"],
+)
+def test_the_same_return_id_with_other_lines_is_a_conflict(till, customer, recorded, lines):
+    till.post(return_url(), {"external_id": "ret-1", "lines": [{"line": 1, "quantity": 1}]})
+
+    response = till.post(return_url(), {"external_id": "ret-1", "lines": lines})
+
+    assert response.status_code == 409
+    assert response.json() == {
+        "code": "return_conflict",
+        "message": "This return id was already recorded for other lines of the purchase.",
+        "fields": {},
+    }
     assert PurchaseReturn.objects.count() == 1
     assert state(customer) == (20, 0, 0, 2)
 

@@ -167,7 +167,8 @@ class PurchaseReturnView(StoreView):
             "bonus the rest no longer reaches). Points already spent come off the balance; what "
             "it cannot cover becomes debt. Only the key's own store's purchases can be returned. "
             "With an `external_id`, sending the same return again takes back nothing more and "
-            "answers 200 with the first return."
+            "answers 200 with the first return; the same `external_id` with other lines or "
+            "quantities is refused (409 `return_conflict`)."
         ),
         tags=["purchases"],
         request=s.ReturnInputSerializer,
@@ -189,7 +190,11 @@ class PurchaseReturnView(StoreView):
             **errors(
                 STORE_AUTH,
                 POST_ERRORS,
-                {404: ["purchase_not_found", "not_found"], 422: ["invalid_return"]},
+                {
+                    404: ["purchase_not_found", "not_found"],
+                    409: ["return_conflict"],
+                    422: ["invalid_return"],
+                },
             ),
         },
     )
