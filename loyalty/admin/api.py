@@ -1,17 +1,20 @@
 """API keys of tills and web shops."""
 
 from django.contrib import admin, messages
-from django.utils.translation import gettext, ngettext
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from loyalty.models import ApiKey
+from loyalty.platform.http import private
 from loyalty.services.api_keys import api_key_create, api_key_revoke
 
 
 @admin.register(ApiKey)
 class ApiKeyAdmin(admin.ModelAdmin):
-    """Keys of tills and web shops. Adding one shows the key once; only its hash is kept, so it
-    can be revoked but never read or edited. Keys are revoked rather than deleted."""
+    """Keys of tills and web shops. Adding one shows the key once, on the page that answers the
+    form (never in a message, which would travel in a cookie); only its hash is kept, so it can
+    be revoked but never read or edited. Keys are revoked rather than deleted."""
 
     list_display = ["name", "store", "prefix", "active", "created_at", "last_used_at"]
     list_filter = ["store", ("revoked_at", admin.EmptyFieldListFilter)]
@@ -44,11 +47,17 @@ class ApiKeyAdmin(admin.ModelAdmin):
         for field in ["id", "prefix", "hashed_key", "created_at", "created_by_id"]:
             setattr(obj, field, getattr(created, field))
         obj._state.adding = False
-        messages.warning(
-            request,
-            gettext("Copy the key for %(name)s now, it is not shown again: %(key)s")
-            % {"name": created.name, "key": raw_key},
-        )
+        obj.raw_key = raw_key  # for response_add only; never stored
+
+    def response_add(self, request, obj: ApiKey, post_url_continue=None):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "api_key": obj,
+            "raw_key": obj.raw_key,
+            "title": _("Copy the new key"),
+        }
+        return private(TemplateResponse(request, "admin/loyalty/apikey/created.html", context))
 
     @admin.action(description=_("Revoke the selected keys"), permissions=["change"])
     def revoke(self, request, queryset):
