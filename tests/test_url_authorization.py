@@ -22,11 +22,12 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from loyalty.services import points_adjust
 from members.identifiers import card_number_format
+from members.models import User
 from members.unsubscribe import unsubscribe_token
 from referrals.services import referral_attach, referral_code_for
 from rewards.models import RedemptionChannel
 from rewards.services import reward_redeem
-from tests.factories import create_customer
+from tests.factories import create_customer, create_manager
 from tests.loyalty.points import base_rule, buy, line
 from tests.rewards.catalogue import give_points, make_reward
 
@@ -472,3 +473,51 @@ def test_an_unsubscribe_link_cannot_be_pointed_at_another_member(world):
     world.customer.refresh_from_db()
     world.other_customer.refresh_from_db()
     assert world.customer.marketing_emails == world.other_customer.marketing_emails
+
+
+# --- the user admin: whom a manager may change ------------------------------------------------
+# A manager changes users with fewer rights than their own (store staff, members); a superuser,
+# another manager and the manager's own rights are out of reach (tests/members/test_user_rights.py
+# has the posts). "read" is the change page answered read-only: no form to save.
+READ = "read"
+EDIT = "edit"
+# fmt: off
+USER_ADMIN = {
+    #  target:              change page, password page, delete page
+    "superuser":            (READ,        403,           403),
+    "other_manager":        (READ,        403,           403),
+    "self":                 (EDIT,        200,           403),
+    "staff":                (EDIT,        200,           403),
+    "customer":             (EDIT,        200,           403),
+}
+# fmt: on
+
+
+def _user_admin_outcome(response) -> object:
+    if response.status_code != 200:
+        return response.status_code
+    if "adminform" not in (response.context or {}):
+        return 200
+    return READ if 'name="_save"' not in response.content.decode() else EDIT
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("target", list(USER_ADMIN))
+def test_the_user_admin_lets_a_manager_reach_only_users_with_fewer_rights(world, target):
+    users = {
+        "superuser": lambda: User.objects.create_superuser(email="root@example.com", password="x"),
+        "other_manager": lambda: create_manager(email="other.manager@example.com"),
+        "self": lambda: world.users["manager"],
+        "staff": lambda: world.users["staff"],
+        "customer": lambda: world.customer.user,
+    }
+    user = users[target]()
+    client = _client(world, "manager")
+
+    outcome = (
+        _user_admin_outcome(client.get(reverse("admin:members_user_change", args=[user.pk]))),
+        client.get(reverse("admin:auth_user_password_change", args=[user.pk])).status_code,
+        client.get(reverse("admin:members_user_delete", args=[user.pk])).status_code,
+    )
+
+    assert outcome == USER_ADMIN[target]
