@@ -16,6 +16,12 @@ class InsufficientPoints(LoyaltyError):
     default_message = _("Not enough points available.")
 
 
+class MemberClosed(LoyaltyError):
+    code = "member_closed"
+    status = 409
+    default_message = _("This member's account is closed: it neither earns nor spends points.")
+
+
 class InvalidPurchase(LoyaltyError):
     code = "invalid_purchase"
     status = 422

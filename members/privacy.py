@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from loyalty.models import PointsEntry, Purchase
-from loyalty.services import lock_accounts
+from loyalty.services.ledger import lock_accounts, points_forfeit_locked
 from members.models import Member
 from referrals.models import Referral, ReferralCode
 from rewards.models import Redemption, RedemptionStatus
@@ -91,7 +91,8 @@ def member_data_export(*, member: Member) -> dict:
 
 @transaction.atomic
 def member_close(*, member: Member) -> Member:
-    """Close the account: vouchers voided, personal data erased, sign-in impossible.
+    """Close the account: vouchers voided, points forfeited (one ledger entry), personal data
+    erased, sign-in impossible; the points account neither earns nor spends from then on.
 
     The ledger, purchases and redemptions stay (without anything personal) so totals and
     reports remain right. Returns the anonymised member.
@@ -104,6 +105,10 @@ def member_close(*, member: Member) -> Member:
     )
     for redemption in outstanding:
         redemption_void(redemption=redemption, actor=user, reason="Account closed")
+    # After the vouchers (their points came back): what is left is forfeited, in the ledger.
+    # (Read again under the lock: the voids changed the account.)
+    account = lock_accounts([member.points_account.pk])[member.points_account.pk]
+    points_forfeit_locked(account, actor=user, note="Account closed")
     ReferralCode.objects.filter(member=member).delete()
     EmailAddress.objects.filter(user=user).delete()
     user.email = f"closed-{user.pk}@invalid.example"

@@ -203,7 +203,9 @@ def _reward(referral: Referral, *, settings: ReferralSettings, now: datetime.dat
         "expires_at": expires_at,
         "now": now,
     }
-    if settings.referrer_points:
+    # A referrer who closed their account since gets nothing (a closed account never earns).
+    referrer_open = accounts[referrer.points_account.pk].closed_at is None
+    if settings.referrer_points and referrer_open:
         referral.referrer_lot = credit_locked(
             accounts[referrer.points_account.pk],
             points=settings.referrer_points,
@@ -224,6 +226,8 @@ def _reward(referral: Referral, *, settings: ReferralSettings, now: datetime.dat
     referral.status = ReferralStatus.REWARDED
     referral.rewarded_at = now
     referral.save()
+    if not referrer_open:
+        return
     email_queue(
         key=f"referral-rewarded:{referral.pk}",
         to=referrer.user.email,

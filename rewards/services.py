@@ -12,7 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from loyalty.exceptions import InsufficientPoints, VoidNotAllowed
+from loyalty.exceptions import InsufficientPoints, MemberClosed, VoidNotAllowed
 from loyalty.models import EntryKind, OutboxEmail
 from loyalty.money import points_cash_value
 from loyalty.platform.db import atomic_with_retry
@@ -120,8 +120,9 @@ def reward_redeem(
 
     At the counter (`channel=COUNTER`) the voucher is used at once. A repeated
     `idempotency_key` (a double-clicked confirm, a retried request) returns the first
-    redemption. Raises `RewardUnavailable`, `RewardOutOfStock`, `RewardLimitReached` or
-    `InsufficientPoints`, and then nothing is spent and the stock is unchanged.
+    redemption. Raises `MemberClosed`, `RewardUnavailable`, `RewardOutOfStock`,
+    `RewardLimitReached` or `InsufficientPoints`, and then nothing is spent and the stock is
+    unchanged.
     """
     existing = _existing(idempotency_key, member)
     if existing is not None:
@@ -137,6 +138,8 @@ def reward_redeem(
     existing = _existing(idempotency_key, member)
     if existing is not None:
         return existing
+    if account.closed_at is not None:
+        raise MemberClosed()
     reward = Reward.objects.select_related("cause", "minimum_tier").get(pk=reward.pk)
     problem = reward_availability_problem(reward, now=now)
     if problem:

@@ -18,6 +18,7 @@ MESSAGES = {
     "csrf_failed": "CSRF Failed: CSRF token missing.",
     "throttled": "Request was throttled. Expected available in 12 seconds.",
     "member_not_found": "No member has this card number.",
+    "member_closed": "This member's account is closed: it neither earns nor spends points.",
     "purchase_not_found": "This store recorded no purchase with this receipt id.",
     "redemption_not_found": "This store made no redemption with this id.",
     "reward_not_found": "There is no reward with this id.",

@@ -124,6 +124,8 @@ def member_detail(request: HttpRequest, card_number: str) -> HttpResponse:
         {
             "member": member,
             "account": account,
+            # A closed account neither earns nor spends: the page offers no action on it.
+            "closed": account.closed_at is not None or not member.user.is_active,
             "card_number_display": card_number_format(member.card_number),
             "search_form": MemberSearchForm(),
             "purchase_rows": _purchase_rows(request, member),

@@ -38,6 +38,8 @@ class PointsAccount(models.Model):
         verbose_name=_("tier"),
     )
     tier_since = models.DateTimeField(_("in this tier since"), null=True, blank=True)
+    # Set when the member closed their account: from then on it neither earns nor spends.
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -77,6 +79,7 @@ class EntryKind(models.TextChoices):
     EXPIRY = "expiry", _("Expired")
     REFERRAL_REFERRER = "referral_referrer", _("Reward for referring a friend")
     REFERRAL_FRIEND = "referral_friend", _("Welcome reward from a friend's invitation")
+    FORFEIT = "forfeit", _("Forfeited when the account was closed")
 
 
 class PointsEntry(models.Model):

@@ -19,6 +19,7 @@ from loyalty.exceptions import (
     DuplicateRequest,
     InsufficientPoints,
     InvalidAdjustment,
+    MemberClosed,
 )
 from loyalty.models import EntryKind, LotAllocation, PointsAccount, PointsEntry, PointsLot
 from loyalty.platform.db import atomic_with_retry
@@ -122,6 +123,8 @@ def credit_locked(
     """
     if points <= 0:
         raise ValueError("A credit is a positive number of points.")
+    if account.closed_at is not None:
+        raise MemberClosed()
     now = now or timezone.now()
     available_at = available_at or earned_at
     is_pending = available_at > now
@@ -235,6 +238,8 @@ def spend_locked(
     """Spend `points` FEFO from the locked `account`, or raise `InsufficientPoints`."""
     if points <= 0:
         raise ValueError("A spend is a positive number of points.")
+    if account.closed_at is not None:
+        raise MemberClosed()
     if account.balance < points:
         raise InsufficientPoints(
             _("Not enough points: %(balance)d available, %(points)d needed.")
@@ -390,6 +395,28 @@ def points_take_back_locked(
     entry = _write_entry(account, points=-from_balance, debt_change=debt_added, **entry_fields)
     _allocate(entry, [(changed_lot, -amount) for changed_lot, amount in changes])
     return from_balance, debt_added
+
+
+def points_forfeit_locked(account: PointsAccount, *, actor=None, note: str = "") -> int:
+    """Close the locked `account`: it forfeits its points and neither earns nor spends again.
+
+    The available points leave the balance in one `FORFEIT` entry (with the lots they came
+    from); pending points are cancelled (never in the balance, so no entry). Debt stays: it is
+    owed, not held. Returns the points forfeited from the balance.
+    """
+    taken = _take_from_lots(account, account.balance)
+    forfeited = account.balance
+    account.lifetime_earned = max(0, account.lifetime_earned - account.pending)
+    account.pending = 0
+    account.closed_at = timezone.now()
+    PointsLot.objects.filter(account=account, is_pending=True, remaining__gt=0).update(remaining=0)
+    account.save(update_fields=["pending", "lifetime_earned", "closed_at", "updated_at"])
+    if forfeited:
+        entry = _write_entry(
+            account, points=-forfeited, kind=EntryKind.FORFEIT, actor=actor, note=note
+        )
+        _allocate(entry, [(lot, -amount) for lot, amount in taken])
+    return forfeited
 
 
 def pending_lot_cancel(lot: PointsLot) -> int:

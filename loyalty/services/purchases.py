@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from loyalty.exceptions import (
     InvalidPurchase,
     InvalidReturn,
+    MemberClosed,
     PurchaseConflict,
     ReturnConflict,
     VoidNotAllowed,
@@ -86,7 +87,7 @@ def _validate_purchase(
             _("The store %(store)s is closed in the program.") % {"store": store.code}
         )
     if not member.user.is_active:
-        raise InvalidPurchase(_("This member's account is closed."))
+        raise MemberClosed()
     if occurred_at is None or timezone.is_naive(occurred_at):
         raise InvalidPurchase(_("The purchase time needs a time zone."))
     if occurred_at > timezone.now() + CLOCK_SKEW:

@@ -292,8 +292,8 @@ def test_a_closed_members_purchase_is_refused(till, customer, earning):
 
     response = till.post(url("purchase-create"), purchase_body(customer), format="json")
 
-    assert response.status_code == 422
-    assert response.json()["code"] == "invalid_purchase"
+    assert response.status_code == 409
+    assert response.json()["code"] == "member_closed"
     assert nothing_recorded(customer)
 
 

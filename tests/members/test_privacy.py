@@ -3,7 +3,7 @@ import json
 import pytest
 from django.urls import reverse
 
-from loyalty.models import PointsAccount
+from loyalty.models import EntryKind, PointsAccount, PointsEntry
 from loyalty.services import points_credit
 from members.models import User
 from referrals.models import ReferralCode
@@ -32,7 +32,7 @@ def test_a_member_downloads_only_their_own_data(client, customer, other_customer
 
 
 @pytest.mark.django_db
-def test_closing_the_account_erases_personal_data_voids_vouchers_and_keeps_the_ledger(
+def test_closing_the_account_erases_personal_data_voids_vouchers_and_forfeits_the_points(
     client, customer
 ):
     points_credit(account=customer.points_account, points=300)
@@ -61,7 +61,10 @@ def test_closing_the_account_erases_personal_data_voids_vouchers_and_keeps_the_l
     assert (customer.phone, customer.birthday, customer.reminder_emails) == ("", None, False)
     assert Redemption.objects.get(pk=voucher.pk).status == RedemptionStatus.VOID
     assert ReferralCode.objects.filter(member=customer).count() == 0
-    assert state(customer) == (300, 0, 0, 3)  # the ledger stays whole (audited after the test)
-    assert PointsAccount.objects.get(member=customer).balance == 300
+    # credit, spend, spend reversal, then the forfeit of all 300 (audited after the test)
+    assert state(customer) == (0, 0, 0, 4)
+    forfeit = PointsEntry.objects.get(account__member=customer, kind=EntryKind.FORFEIT)
+    assert (forfeit.points, forfeit.balance_after, forfeit.note) == (-300, 0, "Account closed")
+    assert PointsAccount.objects.get(member=customer).closed_at is not None
     assert client.get(reverse("members:dashboard")).status_code == 302
     assert not client.login(email="alice@example.com", password=PASSWORD)

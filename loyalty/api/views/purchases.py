@@ -11,7 +11,7 @@ from loyalty.api import serializers as s
 from loyalty.api.idempotency import idempotent
 from loyalty.api.schema import IDEMPOTENCY_KEY, POST_ERRORS, STORE_AUTH, errors
 from loyalty.api.views.base import StoreView, database_text, member_in_body
-from loyalty.exceptions import InvalidReturn
+from loyalty.exceptions import InvalidReturn, MemberClosed
 from loyalty.models import Purchase, PurchaseLine
 from loyalty.services import BasketLine, ReturnRequest, points_preview
 
@@ -90,7 +90,7 @@ class PurchaseCreateView(StoreView):
                 STORE_AUTH,
                 POST_ERRORS,
                 {
-                    409: ["purchase_conflict"],
+                    409: ["purchase_conflict", "member_closed"],
                     422: ["invalid_purchase", "member_not_found"],
                 },
             ),
@@ -128,7 +128,11 @@ class PurchasePreviewView(StoreView):
         parameters=[IDEMPOTENCY_KEY],
         responses={
             200: s.PreviewSerializer,
-            **errors(STORE_AUTH, POST_ERRORS, {422: ["invalid_purchase", "member_not_found"]}),
+            **errors(
+                STORE_AUTH,
+                POST_ERRORS,
+                {409: ["member_closed"], 422: ["invalid_purchase", "member_not_found"]},
+            ),
         },
     )
     @idempotent
@@ -136,9 +140,12 @@ class PurchasePreviewView(StoreView):
         serializer = s.PreviewInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
+        member = member_in_body(data["member"])
+        if not member.user.is_active:
+            raise MemberClosed()
         earning = points_preview(
             lines=_basket(data["lines"]),
-            member=member_in_body(data["member"]),
+            member=member,
             store=self.api_key.store,
             at=data.get("occurred_at"),
         )

@@ -61,7 +61,7 @@ class RedemptionCreateView(StoreView):
                 STORE_AUTH,
                 POST_ERRORS,
                 {
-                    409: ["out_of_stock"],
+                    409: ["out_of_stock", "member_closed"],
                     422: [
                         "insufficient_points",
                         "reward_unavailable",
