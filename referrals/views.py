@@ -7,6 +7,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from loyalty.platform.ratelimit import (
+    REFERRAL_LANDINGS,
+    referral_landing_allowed,
+    too_many_requests,
+)
 from members.decorators import member_required
 from members.models import Member
 from members.qr import qr_svg
@@ -14,7 +19,6 @@ from referrals.invitations import invitation_code, invitation_remember
 from referrals.models import ReferralCode
 from referrals.selectors import referral_list_for_referrer, referral_points_earned
 from referrals.services import (
-    friend_short_name,
     referral_code_find,
     referral_code_for,
     referral_link_opened,
@@ -24,6 +28,12 @@ from referrals.services import (
 
 @require_GET
 def landing(request: HttpRequest, code: str) -> HttpResponse:
+    if not referral_landing_allowed(request):
+        return too_many_requests(
+            request,
+            message=_("Too many invitation links opened. Wait a minute, then try again."),
+            limit=REFERRAL_LANDINGS,
+        )
     settings = referral_settings_get()
     referral_code = referral_code_find(code=code) if settings.is_enabled else None
     if referral_code is None:
@@ -33,7 +43,6 @@ def landing(request: HttpRequest, code: str) -> HttpResponse:
         request,
         "referrals/landing.html",
         {
-            "inviter_name": friend_short_name(referral_code.member),
             "code": referral_code.code,
             "settings": settings,
             "is_member": request.user.is_authenticated,
@@ -58,7 +67,7 @@ class SignupWithInvitationView(SignupView):
         context = super().get_context_data(**kwargs)
         referral_code = referral_code_find(code=invitation_code(self.request))
         if referral_code is not None and referral_settings_get().is_enabled:
-            context["inviter_name"] = friend_short_name(referral_code.member)
+            context["invited"] = True
         return context
 
 

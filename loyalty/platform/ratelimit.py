@@ -40,6 +40,8 @@ class Limit:
 
 ADMIN_LOGIN_FAILURES = Limit(name="admin-login-failed", count=5, period=5 * 60)
 STAFF_LOOKUPS = Limit(name="staff-lookup", count=30, period=60)
+# The public referral landing `/r/<code>/`: per client IP, so codes cannot be tried in bulk.
+REFERRAL_LANDINGS = Limit(name="referral-landing", count=30, period=60)
 
 
 def _key(limit: Limit, identity: str, *, now: float) -> str:
@@ -214,3 +216,18 @@ def staff_lookup_refused(request: HttpRequest) -> HttpResponse:
         % {"count": STAFF_LOOKUPS.count},
         limit=STAFF_LOOKUPS,
     )
+
+
+# --- The referral landing ----------------------------------------------------------------
+
+
+def referral_landing_allowed(request: HttpRequest) -> bool:
+    """Count one look at a referral link from the client's IP; False, and logged, once over
+    `REFERRAL_LANDINGS.count` this minute (found codes and misses count alike)."""
+    count = hit(REFERRAL_LANDINGS, f"ip:{_ip_key(request)}")
+    if count <= REFERRAL_LANDINGS.count:
+        return True
+    logger.warning(
+        "Rate limit: referral landing refused for %s: %d this minute", _ip_key(request), count
+    )
+    return False

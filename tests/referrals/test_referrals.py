@@ -86,10 +86,23 @@ def test_the_landing_page_remembers_the_code_and_counts_the_visit(client, custom
     response = client.get(reverse("referrals:landing", args=[code.lower()]))
 
     assert response.status_code == 200
-    assert "Alice A. invited you" in response.content.decode()
+    assert "A friend invited you" in response.content.decode()
+    assert "Alice" not in response.content.decode()
     assert "200" in response.content.decode()
     assert "loyalty_referral" in response.cookies
     assert referral_code_find(code=code).link_opens == 1
+
+
+@pytest.mark.django_db
+def test_the_landing_page_is_rate_limited_per_client_ip(client, customer, code, rules):
+    for garbage in range(30):
+        assert client.get(reverse("referrals:landing", args=[f"NOPE{garbage}"])).status_code == 404
+
+    response = client.get(reverse("referrals:landing", args=[code]))
+
+    assert response.status_code == 429
+    assert "loyalty_referral" not in response.cookies
+    assert referral_code_find(code=code).link_opens == 0
 
 
 @pytest.mark.django_db
@@ -112,7 +125,8 @@ def test_attribution_survives_sign_up_with_email_verification_days_later(
     with time_machine.travel(start + datetime.timedelta(days=5)):
         page = client.get(reverse("account_signup"))
         assert page.context["form"].initial["referral_code"] == code
-        assert "Alice A. invited you" in page.content.decode()
+        assert "A friend invited you" in page.content.decode()
+        assert "Alice" not in page.content.decode()
         client.post(reverse("account_signup"), {**SIGNUP, "referral_code": code})
         confirm = re.search(
             r"https?://[^/]+(/accounts/confirm-email/[^\s]+/)", mail.outbox[-1].body
