@@ -41,8 +41,8 @@ class TwoFactorRequiredMiddleware:
                 messages.warning(
                     request,
                     _(
-                        "Your role needs two-factor sign-in. Turn on an authenticator app "
-                        "below, then keep the recovery codes somewhere safe."
+                        "Your role needs two-factor sign-in before this page opens: turn on "
+                        "an authenticator app, then keep its recovery codes somewhere safe."
                     ),
                 )
                 return HttpResponseRedirect(reverse("mfa_activate_totp"))

@@ -42,7 +42,7 @@ def test_manager_adds_a_reward_changes_an_earning_rule_and_the_next_purchase_fol
     # The desk is a work page: first an authenticator app, once per manager.
     set_up_two_factor(page)
     journey.shot(page, "recovery-codes")
-    page.goto("/staff/")
+    page.get_by_role("link", name="Continue").click()
     expect(page).to_have_url(journey.url("/staff/"))
 
     # A new reward, with a picture, in the admin.

@@ -5,12 +5,16 @@ are not sessions and are not asked."""
 import re
 
 import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 
 from loyalty.services import program_settings_get
+from loyalty.services.api_keys import api_key_create
 from members.models import User
+from tests.api.conftest import KeyClient
 from tests.factories import PASSWORD
 from tests.two_factor import totp_code, totp_give
 
@@ -45,8 +49,8 @@ def test_a_manager_without_an_app_is_sent_to_turn_one_on(client, manager_user, p
     assert response.status_code == 302
     assert response["Location"] == SET_UP
     assert _messages(response) == [
-        "Your role needs two-factor sign-in. Turn on an authenticator app below, then keep "
-        "the recovery codes somewhere safe."
+        "Your role needs two-factor sign-in before this page opens: turn on an authenticator "
+        "app, then keep its recovery codes somewhere safe."
     ]
 
 
@@ -144,8 +148,6 @@ def test_the_admins_own_log_in_does_not_skip_the_second_step(client, manager_use
 
 
 def test_a_recovery_code_passes_the_second_step_once(client, manager_user):
-    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
-
     totp_give(manager_user)
     codes = RecoveryCodes.activate(manager_user).get_unused_codes()
     client.force_login(manager_user, second_step=False)
@@ -223,9 +225,6 @@ def test_with_the_requirement_off_nobody_is_asked(client, manager_user, settings
 
 
 def test_the_api_with_a_key_is_not_asked(manager_user, store, customer):
-    from loyalty.services.api_keys import api_key_create
-    from tests.api.conftest import KeyClient
-
     _staff_need_two_factor(True)
     _api_key, raw_key = api_key_create(store=store, name="Till 1")
 
@@ -233,3 +232,18 @@ def test_the_api_with_a_key_is_not_asked(manager_user, store, customer):
 
     assert response.status_code == 200
     assert response.json()["card_number"] == customer.card_number
+
+
+BAD_CODES = ["", "abc", "1" * 5000, "\x00\x01", "\uff11\uff12\uff13\uff14\uff15\uff16", "-1"]
+
+
+@pytest.mark.parametrize("code", BAD_CODES)
+def test_turning_the_app_on_with_a_bad_code_turns_nothing_on(client, manager_user, code):
+    _sign_in_with_password(client, manager_user.email)
+    client.post(reverse("account_reauthenticate") + "?next=" + SET_UP, {"password": PASSWORD})
+
+    response = client.post(SET_UP, {"code": code})
+
+    assert response.status_code == 200
+    assert Authenticator.objects.filter(user=manager_user).count() == 0
+    assert client.get("/manage/reports/")["Location"] == SET_UP
