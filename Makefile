@@ -28,6 +28,10 @@ install: $(STAMP)
 dirs:
 	@mkdir -p var/mail var/broker/in var/broker/processed var/broker/control var/media var/cache
 
+# The embedded demo reads the local settings (every entry point reads production ones unless
+# told otherwise, loyalty/settings/__init__.py); a DJANGO_SETTINGS_MODULE you set wins.
+migrate demo run: export DJANGO_SETTINGS_MODULE ?= loyalty.settings.local
+
 migrate: install dirs
 	$(PY) manage.py migrate --noinput
 

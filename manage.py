@@ -1,12 +1,17 @@
 #!/usr/bin/env python
-"""Django's command-line utility for the loyalty portal."""
+"""Django's command-line utility for the loyalty portal.
 
-import os
+Production settings unless DJANGO_SETTINGS_MODULE names others (`loyalty/settings/__init__.py`);
+on a developer's machine: DJANGO_SETTINGS_MODULE=loyalty.settings.local (`make run` sets it).
+"""
+
 import sys
 
 
 def main() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "loyalty.settings.local")
+    from loyalty.settings import settings_module_setdefault
+
+    settings_module_setdefault()
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

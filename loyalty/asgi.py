@@ -1,9 +1,9 @@
-"""ASGI entry point; production settings unless told otherwise."""
-
-import os
+"""ASGI entry point; the settings every entry point reads (`loyalty/settings/__init__.py`)."""
 
 from django.core.asgi import get_asgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "loyalty.settings.production")
+from loyalty.settings import settings_module_setdefault
+
+settings_module_setdefault()
 
 application = get_asgi_application()

@@ -1,11 +1,12 @@
-"""The Celery application; its settings are the CELERY_* names in Django's settings."""
-
-import os
+"""The Celery application; its settings are the CELERY_* names in Django's settings, read from
+the module every entry point reads (`loyalty/settings/__init__.py`)."""
 
 from celery import Celery
 from django.conf import settings
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "loyalty.settings.local")
+from loyalty.settings import settings_module_setdefault
+
+settings_module_setdefault()
 
 app = Celery("loyalty")
 app.config_from_object("django.conf:settings", namespace="CELERY")

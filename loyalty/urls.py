@@ -5,6 +5,7 @@ from django.urls import include, path
 from loyalty.platform.ratelimit import admin_login_limited
 from loyalty.views import healthz
 from members.email_views import unsubscribe
+from members.two_factor_views import two_factor_activate
 from members.views import home
 from referrals.views import SignupWithInvitationView
 
@@ -19,6 +20,8 @@ urlpatterns = [
     path("unsubscribe/<str:token>/", unsubscribe, name="unsubscribe"),
     path("", include("engagement.urls")),
     path("accounts/signup/", SignupWithInvitationView.as_view(), name="account_signup"),
+    # Before allauth's own page at the same address: see members/two_factor_views.py.
+    path("accounts/2fa/totp/activate/", two_factor_activate, name="mfa_activate_totp"),
     path("accounts/", include("allauth.urls")),
     path("", include("referrals.urls")),
     path("me/rewards/", include("rewards.member_urls")),

@@ -1,9 +1,10 @@
-"""WSGI entry point (gunicorn loyalty.wsgi); production settings unless told otherwise."""
-
-import os
+"""WSGI entry point (gunicorn loyalty.wsgi); the settings every entry point reads
+(`loyalty/settings/__init__.py`)."""
 
 from django.core.wsgi import get_wsgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "loyalty.settings.production")
+from loyalty.settings import settings_module_setdefault
+
+settings_module_setdefault()
 
 application = get_wsgi_application()

@@ -7,6 +7,8 @@ from django.contrib.auth.management import create_permissions
 
 STORE_STAFF = "Store staff"
 PROGRAM_MANAGERS = "Program managers"
+# What opens the staff desk (both groups hold it).
+STAFF_DESK_PERMISSION = "members.use_staff_desk"
 
 
 def grant(apps, group_permissions: dict[str, list[tuple[str, str]]]) -> None:

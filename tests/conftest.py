@@ -7,6 +7,7 @@ from django.core.cache import cache
 
 from tests.factories import create_customer, create_manager, create_staff, create_store
 from tests.roles import roles_restore
+from tests.two_factor import TwoStepClient
 
 
 def _services_problem() -> str | None:
@@ -61,6 +62,13 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def client() -> TwoStepClient:
+    """pytest-django's client, whose `force_login` signs in with both steps where two-factor
+    sign-in is asked (tests/two_factor.py); `force_login(user, second_step=False)` with one."""
+    return TwoStepClient()
 
 
 @pytest.fixture

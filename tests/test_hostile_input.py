@@ -109,6 +109,10 @@ def _forms(customer, reward):
         ),
         ("anonymous", reverse("account_login"), lambda value: {"login": value, "password": value}),
         ("anonymous", reverse("account_reset_password"), lambda value: {"email": value}),
+        # Two-factor sign-in: a code at sign-in, when asked again, when turning an app on.
+        ("anonymous", reverse("mfa_authenticate"), lambda value: {"code": value}),
+        ("manager", reverse("mfa_reauthenticate"), lambda value: {"code": value}),
+        ("customer", reverse("mfa_activate_totp"), lambda value: {"code": value}),
         (
             "anonymous",
             reverse("unsubscribe", args=["not-a-real-token"]),

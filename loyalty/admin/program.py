@@ -36,7 +36,7 @@ class ProgramSettingsAdmin(admin.ModelAdmin):
                 ),
             },
         ),
-        (_("Staff desk"), {"fields": ["void_window_minutes"]}),
+        (_("Staff desk"), {"fields": ["void_window_minutes", "staff_two_factor_required"]}),
         (
             _("Tiers"),
             {

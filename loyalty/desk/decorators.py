@@ -7,8 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 
 from loyalty.platform import ratelimit
-
-STAFF_DESK_PERMISSION = "members.use_staff_desk"
+from members.roles import STAFF_DESK_PERMISSION
 
 
 def staff_desk_required(view):

@@ -121,6 +121,14 @@ class ProgramSettings(models.Model):
     inactivity_reminder_days = models.PositiveIntegerField(
         _("inactivity reminder (days before)"), default=30
     )
+    staff_two_factor_required = models.BooleanField(
+        _("store staff need two-factor sign-in"),
+        default=False,
+        help_text=_(
+            "Store staff then pass a second step (a code from an authenticator app) before the "
+            "staff desk opens, as program managers always do."
+        ),
+    )
     rules_version = models.CharField(
         _("rules version"),
         max_length=32,

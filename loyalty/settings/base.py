@@ -20,6 +20,9 @@ VAR_DIR = Path(env.str("LOYALTY_VAR_DIR", default=str(BASE_DIR / "var")))
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
+# Published with the code, so it signs nothing that matters: local settings fall back on it and
+# production settings refuse it.
+DEVELOPMENT_SECRET_KEY = "local-development-only-not-secret-0b6f1c2e9a7d4e58"  # noqa: S105
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -34,6 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "csp",
     "rest_framework",
     "drf_spectacular",
@@ -58,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "loyalty.middleware.ProgramSettingsOncePerRequestMiddleware",
+    "loyalty.middleware.TwoFactorRequiredMiddleware",
     "loyalty.platform.middleware.DatabaseUnavailableMiddleware",
 ]
 
@@ -159,6 +164,15 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "confirm_email": "1/3m/key",
 }
+# Two-factor sign-in (allauth.mfa): an authenticator app (TOTP) and recovery codes, pages that
+# work without JavaScript. WebAuthn (security keys, passkeys) is left out for now: it works only
+# with JavaScript, and nothing in the test suite could drive a real authenticator.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = env.str("LOYALTY_PROGRAM_NAME", default="Loyalty")
+# Program managers and superusers (and store staff, when the program setting says so) pass the
+# second step before any /admin/, /staff/ or /manage/ page opens
+# (loyalty/middleware.py TwoFactorRequiredMiddleware). Always on in production.
+LOYALTY_MFA_REQUIRED = env.bool("LOYALTY_MFA_REQUIRED", default=True)
 LOYALTY_SIGNUP_OPEN = env.bool("LOYALTY_SIGNUP_OPEN", default=True)
 ACCOUNT_EMAIL_SUBJECT_PREFIX = env.str("ACCOUNT_EMAIL_SUBJECT_PREFIX", default="")
 

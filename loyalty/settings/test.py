@@ -7,6 +7,8 @@ DEBUG = False
 SECRET_KEY = "test-only-not-secret"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="mandatory")
+# Two-factor sign-in is required, as in production; a test that needs it off says so.
+LOYALTY_MFA_REQUIRED = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = False
 WHITENOISE_AUTOREFRESH = True  # serve from the finders; no collectstatic before tests

@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 
 from tests.factories import PASSWORD
 from tests.qr import decode
+from tests.two_factor import totp_code
 
 
 def log_in(page: Page, email: str, password: str = PASSWORD) -> None:
@@ -21,6 +22,22 @@ def log_in(page: Page, email: str, password: str = PASSWORD) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign In").click()
+
+
+def set_up_two_factor(page: Page, password: str = PASSWORD) -> str:
+    """Where a work page sent a manager without an authenticator app: the password again, then
+    the app's secret (read off the page, as a person types it into their phone) and its first
+    code; ends on the recovery codes. The secret, for the codes of later sign-ins."""
+    expect(page.get_by_text("Your role needs two-factor sign-in before")).to_be_visible()
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.get_by_role("heading", name="Activate Authenticator App")).to_be_visible()
+    secret = page.get_by_label("Authenticator secret").input_value()
+    page.get_by_label("Authenticator code").fill(totp_code(secret))
+    page.get_by_role("button", name="Activate").click()
+    expect(page.get_by_role("heading", name="Recovery Codes")).to_be_visible()
+    expect(page.get_by_label("Unused codes")).not_to_be_empty()
+    return secret
 
 
 def sign_up(page: Page, *, first_name: str, last_name: str, email: str, password: str) -> None:

@@ -13,6 +13,7 @@ from tests.e2e.steps import (
     log_in,
     open_purchase_form,
     scan,
+    set_up_two_factor,
     wait_for_scripts,
 )
 from tests.factories import create_customer, create_manager, create_store
@@ -38,6 +39,10 @@ def test_manager_adds_a_reward_changes_an_earning_rule_and_the_next_purchase_fol
 
     page = journey.new_page()
     log_in(page, "morgan@example.com")
+    # The desk is a work page: first an authenticator app, once per manager.
+    set_up_two_factor(page)
+    journey.shot(page, "recovery-codes")
+    page.get_by_role("link", name="Continue").click()
     expect(page).to_have_url(journey.url("/staff/"))
 
     # A new reward, with a picture, in the admin.

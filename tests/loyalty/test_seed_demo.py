@@ -29,7 +29,9 @@ def test_seed_demo_is_idempotent():
 
 
 @pytest.mark.django_db
-def test_demo_logins_reach_their_pages(client):
+def test_demo_logins_reach_their_pages(client, settings):
+    # The demo (local settings) signs in with the password alone.
+    settings.LOYALTY_MFA_REQUIRED = False
     call_command("seed_demo")
     alice = Member.objects.get(user__email="alice@example.com")
 
@@ -45,6 +47,15 @@ def test_demo_logins_reach_their_pages(client):
 
     assert client.login(email="manager@example.com", password="loyalty-demo")
     assert client.get(reverse("admin:index")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_with_two_factor_required_the_demo_manager_is_sent_to_turn_it_on(client):
+    call_command("seed_demo")
+
+    assert client.login(email="manager@example.com", password="loyalty-demo")
+
+    assert client.get(reverse("admin:index"))["Location"] == reverse("mfa_activate_totp")
 
 
 @pytest.mark.django_db
