@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("loyalty", "0016_field_validators"),
+        ("loyalty", "0017_account_closed_forfeit"),
     ]
 
     operations = [
