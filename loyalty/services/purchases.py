@@ -52,7 +52,7 @@ from loyalty.services.ledger import (
 )
 from loyalty.services.program import lot_expires_at, program_settings_get
 from loyalty.services.rulebook import rulebook
-from loyalty.services.tiers import tier_upgrade_if_reached
+from loyalty.services.tiers import tier_review_after_return, tier_upgrade_if_reached
 
 # A till's clock may run a little ahead of ours; more than this is a date in the future.
 CLOCK_SKEW = datetime.timedelta(minutes=5)
@@ -357,6 +357,8 @@ def purchase_return(
     if is_void:
         purchase.voided_at = timezone.now()
     purchase.save(update_fields=["points_reversed", "voided_at"])
+    # A tier that only the returned lines reached is not protected by the downgrade hold.
+    tier_review_after_return(account=account, now=timezone.now())
     return RecordedReturn(purchase_return_row, created=True)
 
 

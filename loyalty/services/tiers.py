@@ -6,6 +6,10 @@ called by `purchase_record` under the account lock). Moves down happen only in t
 before that the member is warned, once, with what they still need to keep it. Every move is a
 `TierChange` with its reason.
 
+The hold protects a tier that was earned, not one whose purchase came back: a return that
+leaves the 12 months before the tier was reached below its threshold works the tier out again
+at once, in the return's transaction (`tier_review_after_return`).
+
 The 12 months are calendar months in the program's time zone: the window before `now` starts
 at the same local time one year earlier (29 February counts from 28 February), exclusive.
 """
@@ -129,6 +133,70 @@ def tier_upgrade_if_reached(
         basis=program.tier_basis,
         currency=program.currency,
     )
+
+
+def _earned(account: PointsAccount, tier: Tier, *, since: datetime.datetime, basis: str) -> bool:
+    """Whether what the member kept of the 12 months up to `since` reaches `tier`."""
+    kept = tier_metric_between(account, start=tier_window_start(since), end=since, basis=basis)
+    return kept >= tier.threshold
+
+
+def tier_review_after_return(
+    *, account: PointsAccount, now: datetime.datetime, program: ProgramSettings | None = None
+) -> bool:
+    """Work the tier out again after a return; the caller holds the account's lock.
+
+    A tier still stands when what the member kept of the 12 months before reaching it still
+    reaches its threshold (a fairly earned Gold survives the return of a small item). Otherwise
+    the member goes where they would be had the returned purchase never been made: the highest
+    of the tier their kept 12 months reach now and any lower tier they reached since, earned in
+    the same sense, whose hold still runs (with that hold's start). No hold protects the tier
+    left, and no email is sent, as for any move down. Returns whether the tier changed.
+    """
+    tier = account.tier
+    if tier is None or account.tier_since is None:
+        return False
+    program = program or program_settings_get()
+    basis, currency = program.tier_basis, program.currency
+    if _earned(account, tier, since=account.tier_since, basis=basis):
+        return False
+    metric = tier_metric_between(account, start=tier_window_start(now), end=now, basis=basis)
+    target, since = tier_for_metric(metric), now
+    if target is not None and target.rank >= tier.rank:
+        return False  # later purchases reach the tier on their own
+    held_before = (
+        TierChange.objects.filter(
+            account=account,
+            created_at__gt=tier_window_start(now),
+            to_tier__isnull=False,
+            to_tier__rank__lt=tier.rank,
+        )
+        .select_related("to_tier")
+        .order_by("-to_tier__rank", "-created_at")
+    )
+    for change in held_before:
+        held = change.to_tier
+        if target is not None and held.rank <= target.rank:
+            break
+        if now < tier_hold_ends(change.created_at) and _earned(
+            account, held, since=change.created_at, basis=basis
+        ):
+            target, since = held, change.created_at
+            break
+    _move(
+        account,
+        to_tier=target,
+        reason=_(
+            "A return left %(metric)s in 12 months, below the %(tier)s threshold of %(threshold)s"
+        )
+        % {
+            "metric": reached_display(metric, basis=basis, currency=currency),
+            "tier": tier.name,
+            "threshold": metric_display(tier.threshold, basis=basis, currency=currency),
+        },
+        now=since,
+    )
+    return True
 
 
 @dataclass(frozen=True)
