@@ -70,3 +70,32 @@ class DuplicateRequest(LoyaltyError):
     code = "duplicate_request"
     status = 409
     default_message = _("This request key was already used for a different request.")
+
+
+class NoStore(LoyaltyError):
+    """A counter act (a sale, a return, a void, a voucher) by someone linked to no store."""
+
+    code = "no_store"
+    status = 403
+    default_message = _(
+        "Your login is not linked to a store. Ask a program manager to set your store."
+    )
+
+
+class OtherStore(LoyaltyError):
+    """A return or a void at a store of what another store recorded or issued."""
+
+    code = "other_store"
+    status = 403
+    default_message = _("This was recorded at another store; only that store can change it.")
+
+
+class OwnAccount(LoyaltyError):
+    """Staff serving their own member account at a counter."""
+
+    code = "own_account"
+    status = 403
+    default_message = _(
+        "Staff cannot record, return or redeem on their own member account. "
+        "Ask a colleague to serve you."
+    )

@@ -17,6 +17,7 @@ from loyalty.models import EntryKind, OutboxEmail
 from loyalty.money import points_cash_value
 from loyalty.platform.db import atomic_with_retry
 from loyalty.services import lock_accounts, points_spend_reverse, program_settings_get
+from loyalty.services.counter import own_account_refused, same_store_required, store_required
 from loyalty.services.ledger import spend_locked
 from loyalty.services.outbox import email_queue
 from loyalty.services.program import program_timezone
@@ -122,8 +123,12 @@ def reward_redeem(
     `idempotency_key` (a double-clicked confirm, a retried request) returns the first
     redemption. Raises `MemberClosed`, `RewardUnavailable`, `RewardOutOfStock`,
     `RewardLimitReached` or `InsufficientPoints`, and then nothing is spent and the stock is
-    unchanged.
+    unchanged. At the counter a store is needed (`NoStore`), and nobody redeems at a store for
+    their own account (`OwnAccount`).
     """
+    if channel == RedemptionChannel.COUNTER:
+        store_required(store)
+    own_account_refused(actor=actor, member=member, store=store)
     existing = _existing(idempotency_key, member)
     if existing is not None:
         return existing
@@ -270,8 +275,14 @@ def voucher_problem(redemption: Redemption, *, now: datetime.datetime | None = N
 
 @atomic_with_retry
 def voucher_use(*, code: str, actor, store) -> Redemption:
-    """Mark a voucher used at `store`: exactly once, however many tills try at the same time."""
+    """Mark a voucher used at `store`: exactly once, however many tills try at the same time.
+
+    A voucher of the program is good at every store; using one needs a store (`NoStore`), and
+    staff never take their own member account's voucher (`OwnAccount`).
+    """
+    store_required(store)
     redemption = voucher_find(code=code)
+    own_account_refused(actor=actor, member=redemption.member, store=store)
     now = timezone.now()
     used = Redemption.objects.filter(
         pk=redemption.pk, status=RedemptionStatus.ISSUED, expires_at__gt=now
@@ -317,8 +328,14 @@ def _give_back(redemption: Redemption, *, actor=None, store=None, note: str) -> 
 
 @atomic_with_retry
 def redemption_void(*, redemption: Redemption, actor, store=None, reason: str = "") -> Redemption:
-    """Cancel a redemption: points go back to their lots, the stock is restored."""
+    """Cancel a redemption: points go back to their lots, the stock is restored.
+
+    At a store (`store` given: the desk, the API) only what that store issued, or an online
+    voucher, which belongs to no store (`OtherStore`); never on one's own account (`OwnAccount`).
+    """
     member = redemption.member
+    same_store_required(store=store, owner_store_id=redemption.store_id)
+    own_account_refused(actor=actor, member=member, store=store)
     lock_accounts([member.points_account.pk])
     # Lock the voucher row too: a till marking it used at this moment waits for us, then
     # finds it void (and the other way round), so a voucher is never both used and refunded.

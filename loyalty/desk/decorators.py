@@ -5,7 +5,9 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 
+from loyalty.exceptions import NoStore
 from loyalty.platform import ratelimit
 from members.roles import STAFF_DESK_PERMISSION
 
@@ -45,6 +47,25 @@ def desk_permission_required(permission: str):
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             if not request.user.has_perm(permission):
                 raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def desk_store_required(permission: str):
+    """`desk_permission_required(permission)`, and a store: a login linked to no store (a
+    manager's too) gets a page saying so, with status 403, and nothing is done."""
+
+    def decorator(view):
+        @desk_permission_required(permission)
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if request.user.store_id is None:
+                return render(
+                    request, "desk/no_store.html", {"message": NoStore.default_message}, status=403
+                )
             return view(request, *args, **kwargs)
 
         return wrapped

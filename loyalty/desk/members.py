@@ -14,6 +14,7 @@ from loyalty.desk.forms import MemberSearchForm
 from loyalty.models import Purchase
 from loyalty.platform import ratelimit
 from loyalty.selectors import entry_list, purchase_list_recent
+from loyalty.services.counter import store_may_change
 from loyalty.services.purchases import purchase_void_allowed
 from members.identifiers import card_number_format
 from members.models import Member
@@ -65,11 +66,15 @@ class PurchaseRow:
 
 def _purchase_rows(request: HttpRequest, member) -> list[PurchaseRow]:
     may_return = request.user.has_perm("loyalty.add_purchasereturn")
+    store = request.user.store
     rows = []
     for purchase in purchase_list_recent(member=member, limit=10):
         # A button that could only fail (nothing left to return) is not offered.
-        returnable = purchase.voided_at is None and any(
-            line.returnable_quantity for line in purchase.lines.all()
+        returnable = (
+            purchase.voided_at is None
+            and store is not None
+            and store_may_change(store=store, owner_store_id=purchase.store_id)
+            and any(line.returnable_quantity for line in purchase.lines.all())
         )
         rows.append(
             PurchaseRow(
@@ -96,6 +101,7 @@ class RedemptionRow:
 
 def _redemption_rows(request: HttpRequest, member) -> list[RedemptionRow]:
     may_void = request.user.has_perm("rewards.void_redemption")
+    store = request.user.store
     now = timezone.now()
     rows = []
     for redemption in redemption_list_for_member(member=member)[:10]:
@@ -107,6 +113,8 @@ def _redemption_rows(request: HttpRequest, member) -> list[RedemptionRow]:
                 status=status,
                 status_label=RedemptionStatus(status).label,
                 can_void=may_void
+                and store is not None
+                and store_may_change(store=store, owner_store_id=redemption.store_id)
                 and redemption_void_allowed(redemption=redemption, actor=request.user, now=now),
             )
         )

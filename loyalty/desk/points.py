@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from engagement.services.checkout import checkout_purchase, checkout_return, checkout_void
-from loyalty.desk.decorators import desk_permission_required
+from loyalty.desk.decorators import desk_permission_required, desk_store_required
 from loyalty.desk.forms import (
     PURCHASE_LINES_PREFIX,
     PointsAdjustForm,
@@ -22,6 +22,7 @@ from loyalty.desk.forms import (
     desk_key_new,
 )
 from loyalty.desk.members import member_or_404, to_member
+from loyalty.exceptions import OtherStore
 from loyalty.models import EntryKind, Purchase, PurchaseReturn
 from loyalty.platform.errors import DomainError
 from loyalty.services import (
@@ -29,6 +30,7 @@ from loyalty.services import (
     points_adjust,
     points_preview,
 )
+from loyalty.services.counter import store_may_change
 from loyalty.services.purchases import RecordedPurchase
 
 
@@ -187,11 +189,14 @@ def purchase_preview(request: HttpRequest, card_number: str) -> JsonResponse:
     return JsonResponse(_preview_payload(earning))
 
 
-@desk_permission_required("loyalty.add_purchasereturn")
+@desk_store_required("loyalty.add_purchasereturn")
 @require_http_methods(["GET", "POST"])
 def purchase_return_new(request: HttpRequest, card_number: str, purchase_id: int) -> HttpResponse:
     member = member_or_404(card_number)
     purchase = _purchase_or_404(member, purchase_id)
+    if not store_may_change(store=request.user.store, owner_store_id=purchase.store_id):
+        messages.error(request, OtherStore.default_message)
+        return to_member(member)
     lines = list(purchase.lines.select_related("category"))
     if request.method == "POST":
         form = PurchaseReturnForm(request.POST, lines=lines)
@@ -225,7 +230,7 @@ def purchase_return_new(request: HttpRequest, card_number: str, purchase_id: int
     )
 
 
-@desk_permission_required("loyalty.add_purchasereturn")
+@desk_store_required("loyalty.add_purchasereturn")
 @require_POST
 def purchase_void_view(request: HttpRequest, card_number: str, purchase_id: int) -> HttpResponse:
     member = member_or_404(card_number)

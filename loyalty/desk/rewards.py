@@ -19,12 +19,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from loyalty.desk.decorators import desk_permission_required
+from loyalty.desk.decorators import desk_permission_required, desk_store_required
 from loyalty.desk.forms import RedemptionVoidForm, VoucherCodeForm, VoucherVoidForm
 from loyalty.desk.members import member_or_404, to_member
 from loyalty.platform import ratelimit
 from loyalty.platform.errors import DomainError
 from loyalty.services import program_settings_get
+from loyalty.services.counter import store_may_change
 from members.identifiers import card_number_format
 from rewards.codes import (
     ALPHABET,
@@ -211,7 +212,7 @@ def reward_redeem_view(request: HttpRequest, card_number: str, reward_id: int) -
     return to_member(member)
 
 
-@desk_permission_required("rewards.void_redemption")
+@desk_store_required("rewards.void_redemption")
 @require_POST
 def redemption_void_view(
     request: HttpRequest, card_number: str, redemption_id: int
@@ -303,6 +304,8 @@ def _voucher_page(
                 usable=problem is None and not is_donation,
                 hand_over=hand_over(redemption),
                 can_void=request.user.has_perm("rewards.void_redemption")
+                and request.user.store is not None
+                and store_may_change(store=request.user.store, owner_store_id=redemption.store_id)
                 and redemption_void_allowed(redemption=redemption, actor=request.user, now=now),
                 void_form=VoucherVoidForm(initial={"code": redemption.code}, auto_id="id_void_%s"),
             )
@@ -360,7 +363,7 @@ def voucher_use_view(request: HttpRequest) -> HttpResponse:
     return _to_voucher()
 
 
-@desk_permission_required("rewards.void_redemption")
+@desk_store_required("rewards.void_redemption")
 @require_POST
 def voucher_void_view(request: HttpRequest) -> HttpResponse:
     form = VoucherVoidForm(request.POST)

@@ -37,6 +37,7 @@ from loyalty.models import (
     kept_amount_of,
 )
 from loyalty.platform.db import atomic_with_retry
+from loyalty.services.counter import own_account_refused, same_store_required
 from loyalty.services.earning import (
     BasketLine,
     basket_clean,
@@ -140,8 +141,10 @@ def purchase_record(
 
     A retry with the same receipt id and basket returns the first purchase and credits nothing
     more; the same receipt id for another member or another basket raises `PurchaseConflict`.
-    Bad input raises `InvalidPurchase` before anything is written.
+    Bad input raises `InvalidPurchase` before anything is written; staff recording on their
+    own member account, `OwnAccount`.
     """
+    own_account_refused(actor=actor, member=member, store=store)
     program = program_settings_get()
     occurred_at = occurred_at or timezone.now()
     external_id = (external_id or "").strip()
@@ -276,8 +279,12 @@ def purchase_return(
 
     Takes back exactly what the returned lines earned. A repeated `external_id` for the same
     purchase returns the first return, with `created` False. Raises `InvalidReturn` for lines
-    of another purchase, quantities above what is left to return, or nothing left to return.
+    of another purchase, quantities above what is left to return, or nothing left to return;
+    `OtherStore` at a store that did not record the purchase, `OwnAccount` for staff returning
+    on their own member account.
     """
+    same_store_required(store=store, owner_store_id=purchase.store_id)
+    own_account_refused(actor=actor, member=purchase.member, store=store)
     if external_id:
         existing = PurchaseReturn.objects.filter(purchase=purchase, external_id=external_id).first()
         if existing is not None:
@@ -380,7 +387,9 @@ def purchase_void_allowed(
 
 @atomic_with_retry
 def purchase_void(*, purchase: Purchase, actor, store: Store | None = None) -> RecordedReturn:
-    """Undo a mistake: a full return of what is left, allowed to its recorder within the window."""
+    """Undo a mistake: a full return of what is left, allowed to its recorder within the window,
+    at the store that recorded it."""
+    same_store_required(store=store, owner_store_id=purchase.store_id)
     lock_account(purchase.member.points_account.pk)
     purchase = Purchase.objects.get(pk=purchase.pk)
     if purchase.voided_at is not None:
