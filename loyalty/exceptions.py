@@ -64,3 +64,19 @@ class DuplicateRequest(LoyaltyError):
     code = "duplicate_request"
     status = 409
     default_message = _("This request key was already used for a different request.")
+
+
+class LimitExceeded(LoyaltyError):
+    """A purchase above a limit on made value, when the program refuses rather than holds."""
+
+    code = "limit_exceeded"
+    status = 422
+    default_message = _("This purchase is above a limit of the program.")
+
+
+class HoldDecided(LoyaltyError):
+    """Approving a held purchase that was rejected, or rejecting one that was approved."""
+
+    code = "hold_decided"
+    status = 409
+    default_message = _("This purchase was already reviewed the other way.")
