@@ -200,8 +200,8 @@ def test_an_api_key_above_its_total_is_refused_with_limit_exceeded(store, custom
     )
 
     assert response.status_code == 422
-    assert response.json()["error"]["code"] == "limit_exceeded"
-    assert response.json()["error"]["message"] == (
+    assert response.json()["code"] == "limit_exceeded"
+    assert response.json()["message"] == (
         "The total 999,999.99 is above the limit of 5,000.00 per purchase."
     )
     assert Purchase.objects.count() == 0
