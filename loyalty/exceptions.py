@@ -99,3 +99,19 @@ class OwnAccount(LoyaltyError):
         "Staff cannot record, return or redeem on their own member account. "
         "Ask a colleague to serve you."
     )
+
+
+class LimitExceeded(LoyaltyError):
+    """A purchase above a limit on made value, when the program refuses rather than holds."""
+
+    code = "limit_exceeded"
+    status = 422
+    default_message = _("This purchase is above a limit of the program.")
+
+
+class HoldDecided(LoyaltyError):
+    """Approving a held purchase that was rejected, or rejecting one that was approved."""
+
+    code = "hold_decided"
+    status = 409
+    default_message = _("This purchase was already reviewed the other way.")

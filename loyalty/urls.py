@@ -31,6 +31,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("manage/reports/", include("loyalty.backoffice.report_urls")),
     path("manage/activity/", include("loyalty.backoffice.activity_urls")),
+    path("manage/review/", include("loyalty.backoffice.review_urls")),
     path("api/v1/", include("loyalty.api.urls")),
 ]
 

@@ -127,6 +127,8 @@ EXPECTATIONS: dict[str, dict[str, object]] = {
     # --- managers' pages
     "reports:index":            expect(LOGIN,    403,      403,      403,      403,      200),
     "activity:index":           expect(LOGIN,    403,      403,      403,      403,      200),
+    "review:index":             expect(LOGIN,    403,      403,      403,      403,      200),
+    "review:decide":            expect(LOGIN,    403,      403,      403,      403,      405),
     # --- the admin's own log-in and log-out (the rest: PREFIX_RULES)
     "admin:login":              expect(200,      200,      200,      200,      200, REDIRECT),
     "admin:logout":             expect(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, 405),

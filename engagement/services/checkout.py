@@ -12,9 +12,10 @@ from decimal import Decimal
 
 from engagement.services.challenges import challenge_stamp_purchase, challenge_unstamp_returned
 from engagement.services.surveys import survey_invite_after
-from loyalty.models import Purchase, Store
+from loyalty.models import ApiKey, Purchase, Store
 from loyalty.platform.db import atomic_with_retry
 from loyalty.services.earning import BasketLine
+from loyalty.services.holds import HoldDecision, purchase_hold_approve, purchase_hold_reject
 from loyalty.services.program import program_settings_get
 from loyalty.services.purchases import (
     RecordedPurchase,
@@ -38,10 +39,12 @@ def checkout_purchase(
     currency: str | None = None,
     total: Decimal | None = None,
     actor=None,
+    api_key: ApiKey | None = None,
 ) -> RecordedPurchase:
     """Record a purchase (see `purchase_record`) and what it starts: a friend's first
     qualifying purchase rewards the referral, qualifying purchases stamp cards, and the member
-    may be invited to a survey."""
+    may be invited to a survey. Who records it decides the limits: `actor` at the desk,
+    `api_key` in the API. A purchase held by a limit starts nothing until it is approved."""
     recorded = purchase_record(
         member=member,
         store=store,
@@ -51,16 +54,39 @@ def checkout_purchase(
         currency=currency,
         total=total,
         actor=actor,
+        api_key=api_key,
     )
-    if recorded.created:
-        program = program_settings_get()
-        purchase = recorded.purchase
-        referral_qualify(purchase=purchase)
-        challenge_stamp_purchase(
-            purchase=purchase, account=recorded.account, lines=list(recorded.lines), program=program
-        )
-        survey_invite_after(purchase=purchase, account=recorded.account, program=program)
+    if recorded.created and not recorded.purchase.is_held:
+        _after_purchase(recorded.purchase, account=recorded.account, lines=list(recorded.lines))
     return recorded
+
+
+def _after_purchase(purchase: Purchase, *, account, lines) -> None:
+    program = program_settings_get()
+    referral_qualify(purchase=purchase)
+    challenge_stamp_purchase(purchase=purchase, account=account, lines=lines, program=program)
+    survey_invite_after(purchase=purchase, account=account, program=program)
+
+
+@atomic_with_retry
+def checkout_hold_approve(*, purchase: Purchase, actor, note: str = "") -> HoldDecision:
+    """Approve a held purchase (see `purchase_hold_approve`); it then starts what a purchase
+    starts (referral, stamps, survey), once."""
+    decision = purchase_hold_approve(purchase=purchase, actor=actor, note=note)
+    if decision.changed:
+        approved = decision.purchase
+        _after_purchase(
+            approved,
+            account=decision.account,
+            lines=list(approved.lines.select_related("category")),
+        )
+    return decision
+
+
+@atomic_with_retry
+def checkout_hold_reject(*, purchase: Purchase, actor, note: str = "") -> HoldDecision:
+    """Reject a held purchase (see `purchase_hold_reject`): voided, its points taken back."""
+    return purchase_hold_reject(purchase=purchase, actor=actor, note=note)
 
 
 def _after_return(recorded: RecordedReturn) -> RecordedReturn:

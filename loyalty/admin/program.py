@@ -38,6 +38,24 @@ class ProgramSettingsAdmin(admin.ModelAdmin):
         ),
         (_("Staff desk"), {"fields": ["void_window_minutes", "staff_two_factor_required"]}),
         (
+            _("Limits on purchases"),
+            {
+                "fields": [
+                    "desk_max_total",
+                    "desk_max_points",
+                    "staff_daily_points",
+                    "key_max_total",
+                    "key_max_points",
+                    "key_daily_points",
+                    "over_limit_action",
+                ],
+                "description": _(
+                    "Above a limit a purchase is refused or held for approval on the "
+                    "To review page. Each API key may set its own limits."
+                ),
+            },
+        ),
+        (
             _("Tiers"),
             {
                 "fields": ["tier_basis"],

@@ -24,6 +24,7 @@ MESSAGES = {
     "reward_not_found": "There is no reward with this id.",
     "not_found": "Not found.",
     "invalid_purchase": "The purchase time is in the future.",
+    "limit_exceeded": "The total 9,000.00 is above the limit of 5,000.00 per purchase.",
     "invalid_return": "Line 2: 3 returned but only 1 left to return.",
     "purchase_conflict": "This receipt id was already recorded for a different purchase.",
     "return_conflict": "This return id was already recorded for other lines of the purchase.",

@@ -83,6 +83,19 @@ def _recorded_message(request: HttpRequest, recorded: RecordedPurchase) -> None:
     if purchase.points == 0:
         messages.success(request, _("Purchase recorded. It earns no points."))
         return
+    if purchase.held_reason:
+        messages.warning(
+            request,
+            ngettext(
+                "Purchase recorded and held for a manager's approval: its %(points)s point "
+                "stays pending until then. %(reason)s",
+                "Purchase recorded and held for a manager's approval: its %(points)s points "
+                "stay pending until then. %(reason)s",
+                purchase.points,
+            )
+            % {"points": purchase.points, "reason": purchase.held_reason},
+        )
+        return
     pending_lot = purchase.lots.filter(is_pending=True).first()
     if pending_lot is not None:
         text = ngettext(

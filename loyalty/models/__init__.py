@@ -7,12 +7,14 @@ from loyalty.models.outbox import OutboxEmail, OutboxStatus
 from loyalty.models.program import (
     BirthdayMode,
     ExpiryPolicy,
+    OverLimitAction,
     ProgramSettings,
     Store,
     TierBasis,
     rules_version_default,
 )
 from loyalty.models.purchases import (
+    HoldStatus,
     LineShare,
     Purchase,
     PurchaseLine,
@@ -29,11 +31,13 @@ __all__ = [
     "EarningRule",
     "EntryKind",
     "ExpiryPolicy",
+    "HoldStatus",
     "IdempotentRequest",
     "LineShare",
     "LotAllocation",
     "OutboxEmail",
     "OutboxStatus",
+    "OverLimitAction",
     "PointsAccount",
     "PointsEntry",
     "PointsLot",

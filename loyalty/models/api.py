@@ -1,6 +1,9 @@
 """Store API keys and the answers kept for an `Idempotency-Key`."""
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -34,6 +37,27 @@ class ApiKey(models.Model):
     )
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
+    max_total = models.DecimalField(
+        _("largest purchase total"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text=_("Empty = the program's default for keys."),
+    )
+    max_points = models.PositiveIntegerField(
+        _("most points per purchase"),
+        null=True,
+        blank=True,
+        help_text=_("Empty = the program's default for keys."),
+    )
+    daily_points = models.PositiveIntegerField(
+        _("most points per day"),
+        null=True,
+        blank=True,
+        help_text=_("Empty = the program's default for keys."),
+    )
 
     class Meta:
         ordering = ["store", "name", "pk"]

@@ -202,6 +202,8 @@ class PointsLot(models.Model):
     points = models.BigIntegerField(_("points earned"))
     remaining = models.BigIntegerField(_("remaining"))
     is_pending = models.BooleanField(_("pending"), default=False)
+    # Held by a limit: stays pending, whatever `available_at` says, until a manager approves.
+    is_held = models.BooleanField(_("held for approval"), default=False, db_default=False)
     # The credit request's key, so that a retried held credit (which has no entry yet) is
     # recognised too. NULL for "no key": NULLs never collide.
     idempotency_key = models.CharField(

@@ -38,6 +38,30 @@ currency_validator = RegexValidator(
 )
 
 
+class OverLimitAction(models.TextChoices):
+    REFUSE = "refuse", _("refuse the purchase")
+    HOLD = "hold", _("record it and hold its points until a manager approves")
+
+
+def _limit_points(verbose_name, default, help_text):
+    return models.PositiveIntegerField(
+        verbose_name, null=True, blank=True, default=default, help_text=help_text
+    )
+
+
+def _limit_money(verbose_name, default, help_text):
+    return models.DecimalField(
+        verbose_name,
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        default=default,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text=help_text,
+    )
+
+
 class ProgramSettings(models.Model):
     """The program's tunables, one row (pk 1, `singleton_get`), edited by managers in the admin."""
 
@@ -128,6 +152,44 @@ class ProgramSettings(models.Model):
             "Store staff then pass a second step (a code from an authenticator app) before the "
             "staff desk opens, as program managers always do."
         ),
+    )
+    # Limits on what one person at the desk or one API key can make (loyalty/services/limits.py).
+    desk_max_total = _limit_money(
+        _("desk: largest purchase total"),
+        Decimal("5000.00"),
+        _("A desk purchase above this total is over the limit. Empty = no limit."),
+    )
+    desk_max_points = _limit_points(
+        _("desk: most points per purchase"),
+        50_000,
+        _("A desk purchase earning more points is over the limit. Empty = no limit."),
+    )
+    staff_daily_points = _limit_points(
+        _("desk: most points one staff member issues per day"),
+        200_000,
+        _("Points of the desk purchases one staff member records in a day (program time zone)."),
+    )
+    key_max_total = _limit_money(
+        _("API keys: largest purchase total"),
+        Decimal("5000.00"),
+        _("Default for keys without their own limit. Empty = no limit."),
+    )
+    key_max_points = _limit_points(
+        _("API keys: most points per purchase"),
+        50_000,
+        _("Default for keys without their own limit. Empty = no limit."),
+    )
+    key_daily_points = _limit_points(
+        _("API keys: most points one key issues per day"),
+        1_000_000,
+        _("Default for keys without their own limit (program time zone). Empty = no limit."),
+    )
+    over_limit_action = models.CharField(
+        _("above a limit"),
+        max_length=10,
+        choices=OverLimitAction.choices,
+        default=OverLimitAction.HOLD,
+        help_text=_("Held purchases wait on the manager's To review page."),
     )
     rules_version = models.CharField(
         _("rules version"),

@@ -7,8 +7,16 @@ from django.db import models
 from django.db.models import DecimalField, F, Func, Q
 from django.utils.translation import gettext_lazy as _
 
+from loyalty.models.api import ApiKey
 from loyalty.models.program import Store
 from loyalty.models.rules import ProductCategory
+
+
+class HoldStatus(models.TextChoices):
+    NONE = "", _("not held")
+    HELD = "held", _("awaiting approval")
+    APPROVED = "approved", _("approved")
+    REJECTED = "rejected", _("rejected")
 
 
 class Purchase(models.Model):
@@ -47,6 +55,40 @@ class Purchase(models.Model):
     breakdown = models.JSONField(_("breakdown"), default=list)
     points_reversed = models.BigIntegerField(_("points reversed by returns"), default=0)
     voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
+    api_key = models.ForeignKey(
+        ApiKey,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="purchases",
+        verbose_name=_("API key"),
+    )
+    # Set when the purchase is recorded and never changed: the answer to a retry stays the same.
+    held_reason = models.CharField(
+        _("held because"),
+        max_length=200,
+        blank=True,
+        db_default="",
+        help_text=_("The limit it went over, when its points were held for approval."),
+    )
+    hold_status = models.CharField(
+        _("approval"),
+        max_length=10,
+        choices=HoldStatus.choices,
+        default="",
+        db_default="",
+        blank=True,
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    review_note = models.CharField(_("review note"), max_length=500, blank=True, db_default="")
 
     class Meta:
         ordering = ["-occurred_at", "-pk"]
@@ -63,10 +105,23 @@ class Purchase(models.Model):
                 name="purchase_reversed_le_points",
             ),
         ]
-        indexes = [models.Index(fields=["member", "-occurred_at"], name="purchase_member_recent")]
+        indexes = [
+            models.Index(fields=["member", "-occurred_at"], name="purchase_member_recent"),
+            models.Index(fields=["recorded_by", "recorded_at"], name="purchase_staff_day"),
+            models.Index(fields=["api_key", "recorded_at"], name="purchase_key_day"),
+            models.Index(
+                fields=["-recorded_at"],
+                name="purchase_held",
+                condition=Q(hold_status="held"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.store.code}/{self.external_id}"
+
+    @property
+    def is_held(self) -> bool:
+        return self.hold_status == HoldStatus.HELD
 
 
 class PurchaseLine(models.Model):

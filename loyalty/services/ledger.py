@@ -115,11 +115,13 @@ def credit_locked(
     expires_at: datetime.datetime | None = None,
     now: datetime.datetime | None = None,
     purchase=None,
+    held: bool = False,
     **entry_fields,
 ) -> Credit:
     """Credit `points` to the locked `account`: a lot, and an entry unless the lot is pending.
 
     Debt is paid off first: the entry adds to the balance only what is left after the debt.
+    A `held` credit stays pending, whatever `available_at` says, until `held_lot_release`.
     """
     if points <= 0:
         raise ValueError("A credit is a positive number of points.")
@@ -127,7 +129,7 @@ def credit_locked(
         raise MemberClosed()
     now = now or timezone.now()
     available_at = available_at or earned_at
-    is_pending = available_at > now
+    is_pending = held or available_at > now
     lot = PointsLot(
         account=account,
         idempotency_key=entry_fields.get("idempotency_key"),
@@ -136,6 +138,7 @@ def credit_locked(
         points=points,
         remaining=points,
         is_pending=is_pending,
+        is_held=held,
         earned_at=earned_at,
         available_at=available_at,
         expires_at=expires_at,
@@ -438,6 +441,28 @@ def pending_lot_cancel(lot: PointsLot) -> int:
     return cancelled
 
 
+def held_lot_release(
+    account: PointsAccount, lot: PointsLot, *, now: datetime.datetime | None = None, **entry_fields
+) -> PointsEntry | None:
+    """Lift the hold of a lot held by a limit (a manager approved it). Its points become
+    available now, with an entry carrying `entry_fields`, or stay pending until the lot's own
+    `available_at` when that is still ahead (the release task then frees them). The caller
+    holds the lock of `account`, the lot's. Returns the entry, if one was written; a lot not
+    held is left as it is (approving twice changes nothing)."""
+    now = now or timezone.now()
+    lot.refresh_from_db()
+    if not lot.is_held or lot.account_id != account.pk:
+        return None
+    lot.is_held = False
+    if not lot.is_pending or lot.available_at > now:
+        lot.save(update_fields=["is_held"])
+        return None
+    account.pending -= lot.remaining
+    entry = _make_available(account, lot, kind=lot.kind, purchase=lot.purchase, **entry_fields)
+    account.save(update_fields=["pending", "updated_at"])
+    return entry
+
+
 def points_release_due(*, now: datetime.datetime | None = None, batch_size: int = 500) -> int:
     """Make pending lots whose hold has passed available: an entry each. Returns how many.
 
@@ -448,7 +473,7 @@ def points_release_due(*, now: datetime.datetime | None = None, batch_size: int 
     released = 0
     while True:
         account_ids = list(
-            PointsLot.objects.filter(is_pending=True, available_at__lte=now)
+            PointsLot.objects.filter(is_pending=True, is_held=False, available_at__lte=now)
             .values_list("account_id", flat=True)
             .distinct()[:batch_size]
         )
@@ -462,7 +487,9 @@ def points_release_due(*, now: datetime.datetime | None = None, batch_size: int 
 def _release_account(*, account_id: int, now: datetime.datetime) -> int:
     account = lock_account(account_id)
     lots = list(
-        PointsLot.objects.filter(account=account, is_pending=True, available_at__lte=now)
+        PointsLot.objects.filter(
+            account=account, is_pending=True, is_held=False, available_at__lte=now
+        )
         .select_related("purchase__store")
         .order_by("available_at", "pk")
     )

@@ -24,7 +24,9 @@ from loyalty.exceptions import (
     VoidNotAllowed,
 )
 from loyalty.models import (
+    ApiKey,
     EntryKind,
+    HoldStatus,
     PointsAccount,
     PointsEntry,
     PointsLot,
@@ -51,6 +53,7 @@ from loyalty.services.ledger import (
     points_credit,
     points_take_back_locked,
 )
+from loyalty.services.limits import limit_check_locked
 from loyalty.services.program import lot_expires_at, program_settings_get
 from loyalty.services.rulebook import rulebook
 from loyalty.services.tiers import tier_review_after_return, tier_upgrade_if_reached
@@ -136,6 +139,7 @@ def purchase_record(
     currency: str | None = None,
     total: Decimal | None = None,
     actor=None,
+    api_key: ApiKey | None = None,
 ) -> RecordedPurchase:
     """Record a purchase and credit what it earns; idempotent on (store, external_id).
 
@@ -143,6 +147,10 @@ def purchase_record(
     more; the same receipt id for another member or another basket raises `PurchaseConflict`.
     Bad input raises `InvalidPurchase` before anything is written; staff recording on their
     own member account, `OwnAccount`.
+
+    The recorder's limits apply (`actor` at the desk, `api_key` in the API, see
+    `loyalty.services.limits`): above one the purchase is refused (`LimitExceeded`, nothing
+    written) or recorded with its points held until a manager approves (`Purchase.is_held`).
     """
     own_account_refused(actor=actor, member=member, store=store)
     program = program_settings_get()
@@ -175,6 +183,9 @@ def purchase_record(
         tier=book.tier(account.tier_id) or account.tier,  # a tier newer than the book: its row
         program=program,
     )
+    held_reason = limit_check_locked(
+        program=program, total=lines_total, points=earning.total, actor=actor, api_key=api_key
+    )
     try:
         with transaction.atomic():
             purchase = Purchase.objects.create(
@@ -190,6 +201,9 @@ def purchase_record(
                 bonus_threshold=earning.bonus_threshold,
                 cap_reduction=earning.cap_reduction,
                 breakdown=earning.breakdown,
+                api_key=api_key,
+                held_reason=held_reason[:200],
+                hold_status=HoldStatus.HELD if held_reason else HoldStatus.NONE,
             )
     except IntegrityError:
         # The same receipt id for another member, committed between our check and insert.
@@ -222,11 +236,14 @@ def purchase_record(
             available_at=occurred_at + datetime.timedelta(days=program.pending_days),
             expires_at=lot_expires_at(program, occurred_at),
             purchase=purchase,
+            held=bool(held_reason),
             actor=actor,
             store=store,
         )
-    # A purchase that reaches a higher tier moves the member up at once (never down).
-    tier_upgrade_if_reached(account=account, now=timezone.now(), program=program)
+    if not held_reason:
+        # A purchase that reaches a higher tier moves the member up at once (never down); a
+        # held one counts when it is approved.
+        tier_upgrade_if_reached(account=account, now=timezone.now(), program=program)
     return RecordedPurchase(purchase, created=True, account=account, lines=tuple(purchase_lines))
 
 

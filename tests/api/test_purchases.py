@@ -534,4 +534,4 @@ def test_a_purchase_costs_the_same_queries_whatever_its_lines_and_rules(
     # account, entry, lot, referral, tier metric, challenge card, stamp and card, then the
     # lines and the lot for the answer: 18, plus 4 savepoint statements (the outer one stands
     # for BEGIN/COMMIT outside the test's own transaction). A daily cap adds the day's points.
-    assert with_two == 22
+    assert with_two == 24  # + the key lock and its day total (limits, #16)

@@ -159,6 +159,13 @@ def test_manager_edits_the_program_settings(client, manager_user):
             "tier_basis": "spend",
             "inactivity_reminder_days": "30",
             "nps_period_days": "90",
+            "desk_max_total": "5000.00",
+            "desk_max_points": "50000",
+            "staff_daily_points": "200000",
+            "key_max_total": "5000.00",
+            "key_max_points": "50000",
+            "key_daily_points": "1000000",
+            "over_limit_action": "hold",
         },
     )
 

@@ -160,6 +160,12 @@ class PurchaseSerializer(serializers.ModelSerializer):
     points_pending = serializers.SerializerMethodField(
         help_text=_("True when the points were put on hold when the purchase was recorded.")
     )
+    status = serializers.SerializerMethodField(
+        help_text=_(
+            "`recorded`, or `held` when the purchase went over a limit of the program or the "
+            "key: its points stay pending until a manager approves it."
+        )
+    )
     breakdown = BreakdownItemSerializer(many=True, help_text=_("Which rule gave what."))
     lines = PurchaseLineSerializer(many=True)
 
@@ -167,6 +173,7 @@ class PurchaseSerializer(serializers.ModelSerializer):
         model = Purchase
         fields = [
             "external_id",
+            "status",
             "member",
             "store",
             "occurred_at",
@@ -201,8 +208,15 @@ class PurchaseSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.BooleanField())
     def get_points_pending(self, purchase: Purchase) -> bool:
+        if purchase.held_reason:
+            return True
         available_at = self._lot_available_at(purchase)
         return available_at is not None and available_at > purchase.recorded_at
+
+    @extend_schema_field(serializers.ChoiceField(choices=["recorded", "held"]))
+    def get_status(self, purchase: Purchase) -> str:
+        # From what was decided when it was recorded, so that a retry answers the same body.
+        return "held" if purchase.held_reason else "recorded"
 
 
 class PreviewLineSerializer(serializers.Serializer):

@@ -74,7 +74,9 @@ class PurchaseCreateView(StoreView):
             "same receipt again credits nothing and answers 200 with the first answer's body; "
             "the same `external_id` for another member or another basket is refused (409 "
             "`purchase_conflict`), never answered with the first purchase. "
-            "Nothing is recorded when the answer is an error."
+            "Nothing is recorded when the answer is an error. Above a limit of the key (or the "
+            "program's default for keys) the purchase is refused (422 `limit_exceeded`) or "
+            "recorded with `status: held`, its points pending until a manager approves."
         ),
         tags=["purchases"],
         request=s.PurchaseInputSerializer,
@@ -91,7 +93,7 @@ class PurchaseCreateView(StoreView):
                 POST_ERRORS,
                 {
                     409: ["purchase_conflict", "member_closed"],
-                    422: ["invalid_purchase", "member_not_found"],
+                    422: ["invalid_purchase", "member_not_found", "limit_exceeded"],
                 },
             ),
         },
@@ -109,6 +111,7 @@ class PurchaseCreateView(StoreView):
             occurred_at=data["occurred_at"],
             currency=data["currency"],
             total=data["total"],
+            api_key=self.api_key,
         )
         _lines_prefetch(recorded.purchase)
         return Response(

@@ -1,0 +1,96 @@
+"""The manager's "To review" page (/manage/review/): purchases a limit held, with approve and
+reject. Thin: the decision is `checkout_hold_approve` / `checkout_hold_reject`.
+
+The page has room for more sections below the held list (what looks unusual): each is a
+template included in `backoffice/review.html`, fed by a read passed in the context.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from engagement.services.checkout import checkout_hold_approve, checkout_hold_reject
+from loyalty.backoffice.decorators import manager_required
+from loyalty.models import Purchase
+from loyalty.platform.errors import DomainError
+from loyalty.selectors.holds import purchase_list_held, purchase_list_reviewed
+from loyalty.services.holds import NOTE_MAX_LENGTH
+from loyalty.services.program import program_timezone
+
+REVIEW_PERMISSION = "loyalty.review_held_purchases"
+REVIEW_PAGE_SIZE = 50
+APPROVE, REJECT = "approve", "reject"
+
+
+class HoldDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[(APPROVE, gettext_lazy("Approve")), (REJECT, gettext_lazy("Reject"))]
+    )
+    note = forms.CharField(
+        label=gettext_lazy("Note"),
+        max_length=NOTE_MAX_LENGTH,
+        required=False,
+        strip=True,
+        help_text=gettext_lazy("Why; needed to reject."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == REJECT and not cleaned.get("note"):
+            self.add_error("note", _("Say why the purchase is rejected."))
+        return cleaned
+
+
+@manager_required(REVIEW_PERMISSION)
+@require_GET
+def review(request: HttpRequest) -> HttpResponse:
+    page = Paginator(purchase_list_held(), REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "backoffice/review.html",
+        {
+            "page": page,
+            "reviewed": purchase_list_reviewed(),
+            "program_time_zone": program_timezone(),
+            "note_max_length": NOTE_MAX_LENGTH,
+        },
+    )
+
+
+@manager_required(REVIEW_PERMISSION)
+@require_POST
+def review_decide(request: HttpRequest, purchase_id: int) -> HttpResponse:
+    purchase = get_object_or_404(Purchase.objects.exclude(hold_status=""), pk=purchase_id)
+    form = HoldDecisionForm(request.POST)
+    if not form.is_valid():
+        errors = " ".join(message for field in form.errors.values() for message in field)
+        messages.error(request, _("Nothing was changed: %(errors)s") % {"errors": errors})
+        return redirect("review:index")
+    decide = (
+        checkout_hold_approve if form.cleaned_data["decision"] == APPROVE else checkout_hold_reject
+    )
+    try:
+        decision = decide(purchase=purchase, actor=request.user, note=form.cleaned_data["note"])
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("review:index")
+    receipt = {"receipt": f"{purchase.store.code}/{purchase.external_id}"}
+    if not decision.changed:
+        messages.info(
+            request, _("Purchase %(receipt)s was already decided; nothing changed.") % receipt
+        )
+    elif form.cleaned_data["decision"] == APPROVE:
+        messages.success(
+            request, _("Purchase %(receipt)s approved: its points are released.") % receipt
+        )
+    else:
+        messages.success(
+            request,
+            _("Purchase %(receipt)s rejected: it is voided and its points taken back.") % receipt,
+        )
+    return redirect("review:index")
