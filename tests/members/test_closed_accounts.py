@@ -47,7 +47,7 @@ def test_a_closed_account_earns_nothing_and_spends_nothing(customer, store):
     with pytest.raises(MemberClosed):
         points_adjust(account=customer.points_account, points=50, reason="goodwill", actor=None)
     with pytest.raises(MemberClosed):
-        reward_redeem(member=customer, reward=reward, channel=RedemptionChannel.COUNTER)
+        reward_redeem(member=customer, reward=reward, channel=RedemptionChannel.ONLINE)
     with pytest.raises(MemberClosed):
         credit_locked(
             lock_account(customer.points_account.pk),
