@@ -401,3 +401,17 @@ def test_my_referrals_needs_a_login(client):
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_the_referrers_email_does_not_echo_what_the_friend_typed(customer, rules, store):
+    friend = create_customer(email="spam@example.com", first_name="Win a prize at evil.example")
+    referral_attach(friend=friend, code=referral_code_for(member=customer).code, ip="10.0.0.1")
+
+    buy(friend, store, "till-1", line("30"))
+
+    email = OutboxEmail.objects.get(key__startswith="referral-rewarded:")
+    assert email.subject == "A friend you invited joined — you earned 200 points"
+    assert "A friend you invited made their first purchase" in email.body_text
+    assert all(
+        "evil.example" not in text for text in (email.subject, email.body_text, email.body_html)
+    )
