@@ -7,9 +7,10 @@ characters, or in the wrong time zone; the site must answer below 500 and record
 import pytest
 from django.urls import reverse
 
+from engagement.services.checkout import checkout_purchase
 from loyalty.models import PointsEntry, Purchase
 from rewards.models import Redemption
-from tests.loyalty.points import base_rule
+from tests.loyalty.points import base_rule, line
 from tests.rewards.catalogue import give_points, make_reward
 
 HOSTILE = [
@@ -39,12 +40,24 @@ def _snapshot():
 def world(customer, store, staff_user, manager_user):
     base_rule("1")
     give_points(customer, 100)
-    return make_reward("coffee", points_cost=50, stock=5)
+    # A desk purchase above the program's total limit, held for a manager's review.
+    held = checkout_purchase(
+        member=customer, store=store, external_id="held-1", lines=[line("9000")], actor=staff_user
+    ).purchase
+    assert held.is_held
+    return make_reward("coffee", points_cost=50, stock=5), held
 
 
-def _forms(customer, reward):
+def _forms(customer, world):
+    reward, held = world
     card = customer.card_number
     return [
+        ("manager", reverse("review:index"), None),
+        (
+            "manager",
+            reverse("review:decide", args=[held.pk]),
+            lambda value: {"decision": value, "note": value},
+        ),
         (
             "staff",
             reverse("staff_points:purchase_new", args=[card]),
@@ -147,3 +160,6 @@ def test_hostile_values_never_cause_a_500_nor_a_write(
         assert response.status_code < 500, (url, value, response.status_code)
 
     assert _snapshot() == before
+    held = world[1]
+    held.refresh_from_db()
+    assert held.is_held
