@@ -401,14 +401,9 @@ def points_take_back_locked(
 
 
 def points_forfeit_locked(account: PointsAccount, *, actor=None, note: str = "") -> int:
-    """Close the locked `account`: it forfeits its points and neither earns nor spends again.
-
-    The available points leave the balance in one `FORFEIT` entry (with the lots they came
-    from); pending points are cancelled (never in the balance, so no entry). Debt stays: it is
-    owed, not held. Returns the points forfeited from the balance.
-    """
-    taken = _take_from_lots(account, account.balance)
-    forfeited = account.balance
+    """Close the locked `account`: available points leave in one `FORFEIT` entry, pending ones
+    are cancelled (no entry), debt stays; it never earns or spends again. Returns the points."""
+    forfeited, taken = account.balance, _take_from_lots(account, account.balance)
     account.lifetime_earned = max(0, account.lifetime_earned - account.pending)
     account.pending = 0
     account.closed_at = timezone.now()
@@ -444,11 +439,9 @@ def pending_lot_cancel(lot: PointsLot) -> int:
 def held_lot_release(
     account: PointsAccount, lot: PointsLot, *, now: datetime.datetime | None = None, **entry_fields
 ) -> PointsEntry | None:
-    """Lift the hold of a lot held by a limit (a manager approved it). Its points become
-    available now, with an entry carrying `entry_fields`, or stay pending until the lot's own
-    `available_at` when that is still ahead (the release task then frees them). The caller
-    holds the lock of `account`, the lot's. Returns the entry, if one was written; a lot not
-    held is left as it is (approving twice changes nothing)."""
+    """Lift a limit's hold (a manager approved): the points become available now (an entry with
+    `entry_fields`) or stay pending until `available_at`. The caller holds the lock; a lot not
+    held is left as it is. Returns the entry, if one was written."""
     now = now or timezone.now()
     lot.refresh_from_db()
     if not lot.is_held or lot.account_id != account.pk:
