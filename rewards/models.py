@@ -232,6 +232,15 @@ class Redemption(models.Model):
         verbose_name=_("voided by"),
     )
     void_reason = models.CharField(_("void reason"), max_length=255, blank=True)
+    # The key of the till or web shop that redeemed through the API (`issued_by` is staff's).
+    api_key = models.ForeignKey(
+        "loyalty.ApiKey",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="redemptions",
+        verbose_name=_("API key"),
+    )
 
     class Meta:
         ordering = ["-issued_at", "-pk"]

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from loyalty.exceptions import InsufficientPoints, MemberClosed, VoidNotAllowed
-from loyalty.models import EntryKind, OutboxEmail
+from loyalty.models import ApiKey, EntryKind, OutboxEmail
 from loyalty.money import points_cash_value
 from loyalty.platform.db import atomic_with_retry
 from loyalty.services import lock_accounts, points_spend_reverse, program_settings_get
@@ -116,6 +116,7 @@ def reward_redeem(
     actor=None,
     store=None,
     idempotency_key: str | None = None,
+    api_key: ApiKey | None = None,
 ) -> Redemption:
     """Spend the member's points on `reward` and issue its voucher.
 
@@ -124,7 +125,8 @@ def reward_redeem(
     redemption. Raises `MemberClosed`, `RewardUnavailable`, `RewardOutOfStock`,
     `RewardLimitReached` or `InsufficientPoints`, and then nothing is spent and the stock is
     unchanged. At the counter a store is needed (`NoStore`), and nobody redeems at a store for
-    their own account (`OwnAccount`).
+    their own account (`OwnAccount`). `api_key` is the key of a till or shop that redeemed
+    through the API, kept on the redemption for the activity log.
     """
     if channel == RedemptionChannel.COUNTER:
         store_required(store)
@@ -187,6 +189,7 @@ def reward_redeem(
         "expires_at": now + datetime.timedelta(days=reward.voucher_valid_days),
         "store": store,
         "issued_by": actor,
+        "api_key": api_key,
         "fulfilled_at": now if at_counter else None,
         "fulfilled_store": store if at_counter else None,
         "fulfilled_by": actor if at_counter else None,

@@ -251,6 +251,14 @@ class PurchaseReturn(models.Model):
         related_name="+",
         verbose_name=_("by"),
     )
+    api_key = models.ForeignKey(
+        ApiKey,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="returns",
+        verbose_name=_("API key"),
+    )
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
 
     class Meta:

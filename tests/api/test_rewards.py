@@ -64,7 +64,7 @@ def test_the_catalogue_lists_rewards_and_whether_they_can_be_redeemed(till):
 # --- redeeming --------------------------------------------------------------------------------
 
 
-def test_redeeming_spends_points_and_issues_a_voucher(till, customer, store):
+def test_redeeming_spends_points_and_issues_a_voucher(till, own_key, customer, store):
     give_points(customer, 250)
     reward = make_reward(points_cost=100, stock=3, voucher_valid_days=30)
 
@@ -87,6 +87,7 @@ def test_redeeming_spends_points_and_issues_a_voucher(till, customer, store):
     assert (body["points"], body["steps"], body["store"]) == (100, 1, "downtown")
     assert body["used_at"] is None
     assert redemption.store == store
+    assert (redemption.api_key, redemption.issued_by) == (own_key[0], None)
     assert state(customer) == (150, 0, 0, 2)
     assert Reward.objects.get(pk=reward.pk).stock == 2
     assert OutboxEmail.objects.get().key == f"voucher-issued:{redemption.pk}"

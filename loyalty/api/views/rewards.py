@@ -91,6 +91,7 @@ class RedemptionCreateView(StoreView):
             store=self.api_key.store,
             # The service's own guard against a double spend, should the replay row be lost.
             idempotency_key=f"api:{self.api_key.pk}:{api_key_hash(key)}" if key else None,
+            api_key=self.api_key,
         )
         return Response(s.VoucherSerializer(redemption).data, status=status.HTTP_201_CREATED)
 
