@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db import connection
@@ -24,6 +25,7 @@ from engagement.services.checkout import (
 from loyalty.backoffice.activity import ActivityFeed, activity_list
 from loyalty.services import ReturnRequest, points_adjust
 from loyalty.services.api_keys import api_key_create
+from members.models import User
 from referrals.services import referral_attach, referral_code_for, referral_reject
 from rewards.models import RedemptionChannel
 from rewards.services import redemption_void, reward_redeem, voucher_use
@@ -419,3 +421,27 @@ def test_a_page_costs_no_more_queries_when_every_source_has_more_rows(
         admin_change(manager_user, staff_user, ["Active"])
 
     assert _page_queries(client) == before
+
+
+def test_the_log_needs_the_right_to_view_users_and_purchases_too(client, store):
+    """It shows rights changes and purchases, so it asks for the rights to see them."""
+    clerk = User.objects.create_user(email="clerk@example.com", password="pw-clerk-123")
+    clerk.is_staff = True
+    clerk.save()
+    for codename in (
+        "view_pointsentry",
+        "view_purchasereturn",
+        "view_redemption",
+        "view_referral",
+        "view_purchase",
+    ):
+        clerk.user_permissions.add(Permission.objects.get(codename=codename))
+    client.force_login(clerk)
+
+    assert client.get(ACTIVITY).status_code == 403
+    assert f'href="{ACTIVITY}"' not in client.get(reverse("home")).content.decode()
+
+    clerk.user_permissions.add(Permission.objects.get(codename="view_user"))
+    clerk = User.objects.get(pk=clerk.pk)
+    client.force_login(clerk)
+    assert client.get(ACTIVITY).status_code == 200
