@@ -61,7 +61,11 @@ class UnusualWindowForm(forms.Form):
 def review(request: HttpRequest) -> HttpResponse:
     page = Paginator(purchase_list_held(), REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
     # A bad number of days shows its error over the default window.
-    window = UnusualWindowForm(request.GET if "days" in request.GET else None)
+    window = (
+        UnusualWindowForm(request.GET)
+        if "days" in request.GET
+        else UnusualWindowForm(initial={"days": DEFAULT_DAYS})
+    )
     days = (window.cleaned_data["days"] if window.is_valid() else None) or DEFAULT_DAYS
     return render(
         request,

@@ -5,7 +5,8 @@ most `MAX_ROWS` rows, the most telling first:
 
 - the same pair again and again: one staff member recording `PAIR_MIN_PURCHASES` (3) or more
   desk purchases for one member;
-- round totals: purchases by staff or a key whose total is a multiple of 100, from 100 up;
+- round totals: purchases by staff or a key whose total is a multiple of 100, from 100 up
+  (not those still held, which the page lists above, nor those a manager rejected);
 - many voids: a staff member with `VOIDS_MIN` (3) or more voids of purchases and redemptions
   together (the void that rejects a held purchase is a manager's decision, not counted);
 - just under a limit: a purchase whose total or points are within `NEAR_LIMIT_SHARE` (10%)
@@ -117,6 +118,8 @@ def round_totals(*, since: datetime.datetime) -> list[Purchase]:
     return list(
         _purchases(since)
         .filter(Q(recorded_by__isnull=False) | Q(api_key__isnull=False), total__gte=ROUND_TO)
+        # A held purchase is listed above this section already, and a rejected one is decided.
+        .exclude(hold_status__in=[HoldStatus.HELD, HoldStatus.REJECTED])
         .annotate(remainder=Mod("total", hundred))
         .filter(remainder=0)
         .order_by("-recorded_at", "-pk")[:MAX_ROWS]

@@ -8,7 +8,12 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from engagement.services.checkout import checkout_hold_reject, checkout_purchase, checkout_void
+from engagement.services.checkout import (
+    checkout_hold_approve,
+    checkout_hold_reject,
+    checkout_purchase,
+    checkout_void,
+)
 from loyalty.backoffice.unusual import unusual_list
 from loyalty.services import program_settings_get
 from loyalty.services.api_keys import api_key_create
@@ -78,7 +83,7 @@ def test_purchases_older_than_the_window_do_not_count(at_now, customer, store, s
 # --- round totals ---------------------------------------------------------------------------
 
 
-def test_round_totals_from_100_are_listed(at_now, customer, store, staff_user):
+def test_round_totals_from_100_are_listed(at_now, customer, store, staff_user, manager_user):
     api_key, _raw = api_key_create(store=store, name="Till 1")
     for number, amount in enumerate(["100.00", "99.00", "250.00", "300.00", "100.50", "50.00"]):
         buy(customer, store, f"r-{number}", line(amount), actor=staff_user)
@@ -88,8 +93,16 @@ def test_round_totals_from_100_are_listed(at_now, customer, store, staff_user):
     )
     # Recorded by nobody (seed data, a shell): no one to look at.
     buy(customer, store, "seed-1", line("200.00"))
+    # Held (listed with the held purchases), rejected (decided), approved (still round).
+    held = buy(customer, store, "held", line("6000.00"), actor=staff_user)
+    rejected = buy(customer, store, "rejected", line("7000.00"), actor=staff_user)
+    checkout_hold_reject(purchase=rejected, actor=manager_user, note="No")
+    approved = buy(customer, store, "approved", line("8000.00"), actor=staff_user)
+    checkout_hold_approve(purchase=approved, actor=manager_user, note="Real")
+    assert held.is_held
 
     assert _receipts(unusual_list().round_totals) == [
+        "downtown/approved",
         "downtown/t-1",
         "downtown/r-3",
         "downtown/r-0",
@@ -248,6 +261,7 @@ def test_the_review_page_shows_each_rule_with_links(
     for purchase in big:
         assert f'href="{reverse("admin:loyalty_purchase_change", args=[purchase.pk])}"' in html
     assert "Patterns of the last 7 days" in html
+    assert 'name="days" value="7"' in html
     assert 'data-testid="nothing-unusual"' not in html
 
 
