@@ -232,7 +232,8 @@ class Redemption(models.Model):
         verbose_name=_("voided by"),
     )
     void_reason = models.CharField(_("void reason"), max_length=255, blank=True)
-    # The key of the till or web shop that redeemed through the API (`issued_by` is staff's).
+    # The keys of the tills or web shops that redeemed, used or voided through the API (the
+    # `_by` fields name staff), for the activity log.
     api_key = models.ForeignKey(
         "loyalty.ApiKey",
         on_delete=models.PROTECT,
@@ -240,6 +241,22 @@ class Redemption(models.Model):
         blank=True,
         related_name="redemptions",
         verbose_name=_("API key"),
+    )
+    fulfilled_api_key = models.ForeignKey(
+        "loyalty.ApiKey",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("used with API key"),
+    )
+    voided_api_key = models.ForeignKey(
+        "loyalty.ApiKey",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("voided with API key"),
     )
 
     class Meta:

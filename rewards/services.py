@@ -193,6 +193,7 @@ def reward_redeem(
         "fulfilled_at": now if at_counter else None,
         "fulfilled_store": store if at_counter else None,
         "fulfilled_by": actor if at_counter else None,
+        "fulfilled_api_key": api_key if at_counter else None,
     }
     redemption = _create_with_fresh_code(fields)
     if not at_counter:
@@ -277,11 +278,12 @@ def voucher_problem(redemption: Redemption, *, now: datetime.datetime | None = N
 
 
 @atomic_with_retry
-def voucher_use(*, code: str, actor, store) -> Redemption:
+def voucher_use(*, code: str, actor, store, api_key: ApiKey | None = None) -> Redemption:
     """Mark a voucher used at `store`: exactly once, however many tills try at the same time.
 
     A voucher of the program is good at every store; using one needs a store (`NoStore`), and
-    staff never take their own member account's voucher (`OwnAccount`).
+    staff never take their own member account's voucher (`OwnAccount`). `api_key`, the till's
+    key when it comes through the API, is kept for the activity log.
     """
     store_required(store)
     redemption = voucher_find(code=code)
@@ -294,6 +296,7 @@ def voucher_use(*, code: str, actor, store) -> Redemption:
         fulfilled_at=now,
         fulfilled_by=actor,
         fulfilled_store=store,
+        fulfilled_api_key=api_key,
     )
     redemption.refresh_from_db()
     if not used:
@@ -330,11 +333,19 @@ def _give_back(redemption: Redemption, *, actor=None, store=None, note: str) -> 
 
 
 @atomic_with_retry
-def redemption_void(*, redemption: Redemption, actor, store=None, reason: str = "") -> Redemption:
+def redemption_void(
+    *,
+    redemption: Redemption,
+    actor,
+    store=None,
+    reason: str = "",
+    api_key: ApiKey | None = None,
+) -> Redemption:
     """Cancel a redemption: points go back to their lots, the stock is restored.
 
     At a store (`store` given: the desk, the API) only what that store issued, or an online
     voucher, which belongs to no store (`OtherStore`); never on one's own account (`OwnAccount`).
+    `api_key` (the API's) is kept for the activity log.
     """
     member = redemption.member
     same_store_required(store=store, owner_store_id=redemption.store_id)
@@ -361,8 +372,11 @@ def redemption_void(*, redemption: Redemption, actor, store=None, reason: str = 
     redemption.status = RedemptionStatus.VOID
     redemption.voided_at = timezone.now()
     redemption.voided_by = actor
+    redemption.voided_api_key = api_key
     redemption.void_reason = (reason or "").strip()[:255]
-    redemption.save(update_fields=["status", "voided_at", "voided_by", "void_reason"])
+    redemption.save(
+        update_fields=["status", "voided_at", "voided_by", "voided_api_key", "void_reason"]
+    )
     return redemption
 
 

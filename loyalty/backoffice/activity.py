@@ -11,13 +11,13 @@ Read from the records the services already keep, nothing new is written. The sou
 | points adjusted | PointsEntry (adjustment) | actor | store | created_at | note |
 | redeemed at the counter | Redemption (counter) | issued_by | store | issued_at | |
 | redeemed through the API | Redemption (api_key) | api_key | store | issued_at | |
-| voucher used (2) | Redemption | fulfilled_by | fulfilled_store | fulfilled_at | |
-| redemption voided | Redemption | voided_by | | voided_at | void_reason |
+| voucher used (2) | Redemption | fulfilled_by / _api_key | fulfilled_store | fulfilled_at | |
+| redemption voided | Redemption | voided_by / _api_key | | voided_at | void_reason |
 | referral reviewed | Referral | reviewed_by | | reviewed_at | its reasons |
 | rights changed (3) | admin LogEntry of a user | user | | action_time | |
 
 (1) goods returned, a mistake (a void), or a manager's rejection of a held purchase.
-(2) elsewhere than at the counter, by staff.
+(2) elsewhere than at the counter (there it is used as it is redeemed), by staff or a key.
 (3) a change in the admin of groups, staff or superuser status, active, single permissions.
 
 Returns come from PurchaseReturn rather than the ledger: a return that takes no points back

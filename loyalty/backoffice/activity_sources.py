@@ -221,6 +221,7 @@ def _voucher_used(redemption: Redemption) -> Activity:
         store=redemption.fulfilled_store,
         what=_redemption_what(redemption),
         why="",
+        api_key=redemption.fulfilled_api_key,
     )
 
 
@@ -233,6 +234,7 @@ def _redemption_voided(redemption: Redemption) -> Activity:
         store=None,
         what=_redemption_what(redemption),
         why=redemption.void_reason,
+        api_key=redemption.voided_api_key,
     )
 
 
@@ -400,31 +402,35 @@ SOURCES = [
     Source(
         lambda: (
             _redemptions()
-            .filter(fulfilled_by__isnull=False, fulfilled_at__isnull=False)
+            .filter(Q(fulfilled_by__isnull=False) | Q(fulfilled_api_key__isnull=False))
+            .filter(fulfilled_at__isnull=False)
             # A counter redemption is used as it is made, and a donation as it is given (by
             # the member, online): neither is a voucher staff took.
             .exclude(channel=RedemptionChannel.COUNTER)
             .exclude(reward__kind=RewardKind.DONATION)
-            .select_related("fulfilled_by", "fulfilled_store")
+            .select_related("fulfilled_by", "fulfilled_api_key", "fulfilled_store")
             .order_by("-fulfilled_at", "-pk")
         ),
         _voucher_used,
         kinds={"voucher_used": ALL},
         at="fulfilled_at",
         actor="fulfilled_by",
+        api_key="fulfilled_api_key",
         store="fulfilled_store",
     ),
     Source(
         lambda: (
             _redemptions()
-            .filter(voided_by__isnull=False, voided_at__isnull=False)
-            .select_related("voided_by")
+            .filter(Q(voided_by__isnull=False) | Q(voided_api_key__isnull=False))
+            .filter(voided_at__isnull=False)
+            .select_related("voided_by", "voided_api_key")
             .order_by("-voided_at", "-pk")
         ),
         _redemption_voided,
         kinds={"redemption_voided": ALL},
         at="voided_at",
         actor="voided_by",
+        api_key="voided_api_key",
     ),
     Source(
         lambda: (

@@ -22,7 +22,7 @@ from engagement.services.checkout import (
     checkout_return,
     checkout_void,
 )
-from loyalty.backoffice.activity import ActivityFeed, activity_list
+from loyalty.backoffice.activity import ActivityFeed, ActivityFilter, activity_list
 from loyalty.services import ReturnRequest, points_adjust
 from loyalty.services.api_keys import api_key_create
 from members.models import User
@@ -347,6 +347,41 @@ def test_the_feed_takes_plain_slices_only():
         feed[0]
     with pytest.raises(ValueError, match="non-negative"):
         feed[-5:]
+
+
+def test_a_voucher_used_and_a_redemption_voided_through_the_api_name_the_key(
+    customer, store, time_machine
+):
+    time_machine.move_to(START, tick=False)
+    give_points(customer, 500)
+    coffee = make_reward("free-coffee", points_cost=100)
+    till, _raw = api_key_create(store=store, name="Till 1")
+    shop, _raw = api_key_create(store=store, name="Web shop")
+    online = reward_redeem(
+        member=customer, reward=coffee, channel=RedemptionChannel.ONLINE, actor=customer.user
+    )
+    voucher_use(code=online.code, actor=None, store=store, api_key=till)
+    time_machine.shift(datetime.timedelta(minutes=1))
+    sold = reward_redeem(
+        member=customer, reward=coffee, channel=RedemptionChannel.API, store=store, api_key=shop
+    )
+    time_machine.shift(datetime.timedelta(minutes=1))
+    redemption_void(redemption=sold, actor=None, store=store, reason="Till error", api_key=shop)
+
+    activities = activity_list()[0:10]
+
+    assert [
+        (activity.kind, who(activity), activity.store, activity.why) for activity in activities
+    ] == [
+        ("redemption_voided", "API key Web shop", None, "Till error"),
+        ("api_redemption", "API key Web shop", store, ""),
+        ("voucher_used", "API key Till 1", store, ""),
+    ]
+    assert [a.kind for a in activity_list(ActivityFilter(api_key=till))[0:10]] == ["voucher_used"]
+    assert [a.kind for a in activity_list(ActivityFilter(api_key=shop))[0:10]] == [
+        "redemption_voided",
+        "api_redemption",
+    ]
 
 
 def test_a_change_of_rights_in_the_admin_is_in_the_log(client, manager_user, staff_user, store):

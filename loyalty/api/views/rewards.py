@@ -137,6 +137,7 @@ class RedemptionVoidView(StoreView):
             actor=None,
             store=self.api_key.store,
             reason=serializer.validated_data["reason"],
+            api_key=self.api_key,
         )
         return Response(s.VoucherSerializer(redemption).data)
 
@@ -190,5 +191,7 @@ class VoucherUseView(StoreView):
     )
     @idempotent
     def post(self, request, code: str):
-        redemption = voucher_use(code=code, actor=None, store=self.api_key.store)
+        redemption = voucher_use(
+            code=code, actor=None, store=self.api_key.store, api_key=self.api_key
+        )
         return Response(s.VoucherSerializer(redemption).data)
