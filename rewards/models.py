@@ -232,6 +232,32 @@ class Redemption(models.Model):
         verbose_name=_("voided by"),
     )
     void_reason = models.CharField(_("void reason"), max_length=255, blank=True)
+    # The keys of the tills or web shops that redeemed, used or voided through the API (the
+    # `_by` fields name staff), for the activity log.
+    api_key = models.ForeignKey(
+        "loyalty.ApiKey",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="redemptions",
+        verbose_name=_("API key"),
+    )
+    fulfilled_api_key = models.ForeignKey(
+        "loyalty.ApiKey",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("used with API key"),
+    )
+    voided_api_key = models.ForeignKey(
+        "loyalty.ApiKey",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("voided with API key"),
+    )
 
     class Meta:
         ordering = ["-issued_at", "-pk"]

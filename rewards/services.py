@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from loyalty.exceptions import InsufficientPoints, MemberClosed, VoidNotAllowed
-from loyalty.models import EntryKind, OutboxEmail
+from loyalty.models import ApiKey, EntryKind, OutboxEmail
 from loyalty.money import points_cash_value
 from loyalty.platform.db import atomic_with_retry
 from loyalty.services import lock_accounts, points_spend_reverse, program_settings_get
@@ -116,6 +116,7 @@ def reward_redeem(
     actor=None,
     store=None,
     idempotency_key: str | None = None,
+    api_key: ApiKey | None = None,
 ) -> Redemption:
     """Spend the member's points on `reward` and issue its voucher.
 
@@ -124,7 +125,8 @@ def reward_redeem(
     redemption. Raises `MemberClosed`, `RewardUnavailable`, `RewardOutOfStock`,
     `RewardLimitReached` or `InsufficientPoints`, and then nothing is spent and the stock is
     unchanged. At the counter a store is needed (`NoStore`), and nobody redeems at a store for
-    their own account (`OwnAccount`).
+    their own account (`OwnAccount`). `api_key` is the key of a till or shop that redeemed
+    through the API, kept on the redemption for the activity log.
     """
     if channel == RedemptionChannel.COUNTER:
         store_required(store)
@@ -187,9 +189,11 @@ def reward_redeem(
         "expires_at": now + datetime.timedelta(days=reward.voucher_valid_days),
         "store": store,
         "issued_by": actor,
+        "api_key": api_key,
         "fulfilled_at": now if at_counter else None,
         "fulfilled_store": store if at_counter else None,
         "fulfilled_by": actor if at_counter else None,
+        "fulfilled_api_key": api_key if at_counter else None,
     }
     redemption = _create_with_fresh_code(fields)
     if not at_counter:
@@ -274,11 +278,12 @@ def voucher_problem(redemption: Redemption, *, now: datetime.datetime | None = N
 
 
 @atomic_with_retry
-def voucher_use(*, code: str, actor, store) -> Redemption:
+def voucher_use(*, code: str, actor, store, api_key: ApiKey | None = None) -> Redemption:
     """Mark a voucher used at `store`: exactly once, however many tills try at the same time.
 
     A voucher of the program is good at every store; using one needs a store (`NoStore`), and
-    staff never take their own member account's voucher (`OwnAccount`).
+    staff never take their own member account's voucher (`OwnAccount`). `api_key`, the till's
+    key when it comes through the API, is kept for the activity log.
     """
     store_required(store)
     redemption = voucher_find(code=code)
@@ -291,6 +296,7 @@ def voucher_use(*, code: str, actor, store) -> Redemption:
         fulfilled_at=now,
         fulfilled_by=actor,
         fulfilled_store=store,
+        fulfilled_api_key=api_key,
     )
     redemption.refresh_from_db()
     if not used:
@@ -327,11 +333,19 @@ def _give_back(redemption: Redemption, *, actor=None, store=None, note: str) -> 
 
 
 @atomic_with_retry
-def redemption_void(*, redemption: Redemption, actor, store=None, reason: str = "") -> Redemption:
+def redemption_void(
+    *,
+    redemption: Redemption,
+    actor,
+    store=None,
+    reason: str = "",
+    api_key: ApiKey | None = None,
+) -> Redemption:
     """Cancel a redemption: points go back to their lots, the stock is restored.
 
     At a store (`store` given: the desk, the API) only what that store issued, or an online
     voucher, which belongs to no store (`OtherStore`); never on one's own account (`OwnAccount`).
+    `api_key` (the API's) is kept for the activity log.
     """
     member = redemption.member
     same_store_required(store=store, owner_store_id=redemption.store_id)
@@ -358,8 +372,11 @@ def redemption_void(*, redemption: Redemption, actor, store=None, reason: str = 
     redemption.status = RedemptionStatus.VOID
     redemption.voided_at = timezone.now()
     redemption.voided_by = actor
+    redemption.voided_api_key = api_key
     redemption.void_reason = (reason or "").strip()[:255]
-    redemption.save(update_fields=["status", "voided_at", "voided_by", "void_reason"])
+    redemption.save(
+        update_fields=["status", "voided_at", "voided_by", "voided_api_key", "void_reason"]
+    )
     return redemption
 
 

@@ -365,6 +365,44 @@ def test_authorization_matrix(route, world):
     assert actual == expected, f"GET {url}"
 
 
+# --- the back office's filter forms ------------------------------------------------------
+# A filter is part of the page's address: whatever it names (a staff member, a key, a store,
+# a number of days), each kind of user gets what the bare page gives them, and nobody but a
+# manager reads a row of the log through it.
+
+FILTERED_PAGES = {
+    "activity:index": lambda world: {
+        "kind": "purchase",
+        "store": "downtown",
+        "staff": str(world.users["staff"].pk),
+        "api_key": "1",
+        "date_from": "2020-01-01",
+        "date_to": "2099-12-31",
+        "page": "2",
+    },
+    "review:index": lambda world: {"days": "30", "page": "2"},
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(FILTERED_PAGES))
+def test_a_filtered_back_office_page_has_the_same_matrix(name, world):
+    url = reverse(name)
+    query = FILTERED_PAGES[name](world)
+
+    actual = {kind: _outcome(_client(world, kind).get(url, query)) for kind in KINDS}
+
+    assert actual == EXPECTATIONS[name], f"GET {url}?{query}"
+    for kind in KINDS:
+        page = _client(world, kind).get(url, query).content.decode()
+        if kind == "manager":
+            assert ("Receipt downtown/r-1" in page) is (name == "activity:index")
+            assert ("Looks unusual" in page) is (name == "review:index")
+        else:
+            assert "downtown/r-1" not in page
+            assert "Looks unusual" not in page
+
+
 # --- one member cannot reach another's data ---------------------------------------------
 
 

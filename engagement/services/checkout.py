@@ -107,11 +107,18 @@ def checkout_return(
     actor=None,
     store: Store | None = None,
     external_id: str | None = None,
+    api_key: ApiKey | None = None,
 ) -> RecordedReturn:
-    """Return lines of a purchase (see `purchase_return`) and take back what it started."""
+    """Return lines of a purchase (see `purchase_return`) and take back what it started;
+    `api_key` names the key that asked, for the activity log."""
     return _after_return(
         purchase_return(
-            purchase=purchase, lines=lines, actor=actor, store=store, external_id=external_id
+            purchase=purchase,
+            lines=lines,
+            actor=actor,
+            store=store,
+            external_id=external_id,
+            api_key=api_key,
         )
     )
 

@@ -36,7 +36,16 @@ class PurchaseLineInline(PurchasePartInline):
 
 class PurchaseReturnInline(PurchasePartInline):
     model = PurchaseReturn
-    fields = ["created_at", "external_id", "is_void", "points", "debt_added", "store", "actor"]
+    fields = [
+        "created_at",
+        "external_id",
+        "is_void",
+        "points",
+        "debt_added",
+        "store",
+        "actor",
+        "api_key",
+    ]
     readonly_fields = fields
 
 

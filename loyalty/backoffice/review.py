@@ -1,8 +1,7 @@
 """The manager's "To review" page (/manage/review/): purchases a limit held, with approve and
-reject. Thin: the decision is `checkout_hold_approve` / `checkout_hold_reject`.
-
-The page has room for more sections below the held list (what looks unusual): each is a
-template included in `backoffice/review.html`, fed by a read passed in the context.
+reject, and what looks unusual over the last days. Thin: the decision is
+`checkout_hold_approve` / `checkout_hold_reject`; the unusual patterns are
+`loyalty.backoffice.unusual.unusual_list`, shown by `backoffice/review/unusual.html`.
 """
 
 from django import forms
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from engagement.services.checkout import checkout_hold_approve, checkout_hold_reject
 from loyalty.backoffice.decorators import manager_required
+from loyalty.backoffice.unusual import DEFAULT_DAYS, MAX_DAYS, unusual_list
 from loyalty.models import Purchase
 from loyalty.platform.errors import DomainError
 from loyalty.selectors.holds import purchase_list_held, purchase_list_reviewed
@@ -46,15 +46,34 @@ class HoldDecisionForm(forms.Form):
         return cleaned
 
 
+class UnusualWindowForm(forms.Form):
+    days = forms.IntegerField(
+        label=gettext_lazy("Days"),
+        min_value=1,
+        max_value=MAX_DAYS,
+        required=False,
+        widget=forms.NumberInput(attrs={"size": 3}),
+    )
+
+
 @manager_required(REVIEW_PERMISSION)
 @require_GET
 def review(request: HttpRequest) -> HttpResponse:
     page = Paginator(purchase_list_held(), REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+    # A bad number of days shows its error over the default window.
+    window = (
+        UnusualWindowForm(request.GET)
+        if "days" in request.GET
+        else UnusualWindowForm(initial={"days": DEFAULT_DAYS})
+    )
+    days = (window.cleaned_data["days"] if window.is_valid() else None) or DEFAULT_DAYS
     return render(
         request,
         "backoffice/review.html",
         {
             "page": page,
+            "window": window,
+            "unusual": unusual_list(days=days),
             "reviewed": purchase_list_reviewed(),
             "program_time_zone": program_timezone(),
             "note_max_length": NOTE_MAX_LENGTH,

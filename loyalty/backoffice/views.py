@@ -15,9 +15,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from loyalty.backoffice.activity import activity_list
+from loyalty.backoffice.activity import NO_FILTER, activity_list
 from loyalty.backoffice.decorators import manager_required
-from loyalty.backoffice.forms import ReportFilterForm
+from loyalty.backoffice.forms import ActivityFilterForm, ReportFilterForm
 from loyalty.backoffice.report import ReportPeriod
 from loyalty.backoffice.sections import SECTIONS
 from loyalty.backoffice.snapshots import report_snapshot_get
@@ -32,6 +32,8 @@ ACTIVITY_PERMISSIONS = (
     "loyalty.view_purchasereturn",
     "rewards.view_redemption",
     "referrals.view_referral",
+    "loyalty.view_purchase",
+    "members.view_user",
 )
 ACTIVITY_PAGE_SIZE = 50
 
@@ -110,9 +112,24 @@ def reports(request: HttpRequest) -> HttpResponse:
 @manager_required(*ACTIVITY_PERMISSIONS)
 @require_GET
 def activity(request: HttpRequest) -> HttpResponse:
-    page = Paginator(activity_list(), ACTIVITY_PAGE_SIZE).get_page(request.GET.get("page"))
+    zone = program_timezone()
+    form = ActivityFilterForm(request.GET or None)
+    # Bad values are shown with their errors and left out of the filter, never a failure.
+    if form.is_bound:
+        form.is_valid()
+    filters = form.activity_filter(zone=zone)
+    page = Paginator(activity_list(filters), ACTIVITY_PAGE_SIZE).get_page(request.GET.get("page"))
+    # The pager keeps the filter's good values only.
+    cleaned = getattr(form, "cleaned_data", {})
+    kept = {name: request.GET[name] for name in form.fields if cleaned.get(name) not in (None, "")}
     return render(
         request,
         "backoffice/activity.html",
-        {"page": page, "program_time_zone": program_timezone()},
+        {
+            "page": page,
+            "form": form,
+            "is_filtered": filters != NO_FILTER,
+            "filter_query": urlencode(kept),
+            "program_time_zone": zone,
+        },
     )

@@ -109,6 +109,8 @@ class Purchase(models.Model):
             models.Index(fields=["member", "-occurred_at"], name="purchase_member_recent"),
             models.Index(fields=["recorded_by", "recorded_at"], name="purchase_staff_day"),
             models.Index(fields=["api_key", "recorded_at"], name="purchase_key_day"),
+            # The activity log's newest purchases and the To review page's last days.
+            models.Index(fields=["-recorded_at", "-id"], name="purchase_recent"),
             models.Index(
                 fields=["-recorded_at"],
                 name="purchase_held",
@@ -250,6 +252,14 @@ class PurchaseReturn(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("by"),
+    )
+    api_key = models.ForeignKey(
+        ApiKey,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="returns",
+        verbose_name=_("API key"),
     )
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
 

@@ -291,6 +291,7 @@ def purchase_return(
     store: Store | None = None,
     external_id: str | None = None,
     is_void: bool = False,
+    api_key: ApiKey | None = None,
 ) -> RecordedReturn:
     """Return chosen lines (or, with `lines=None`, everything not yet returned).
 
@@ -298,7 +299,8 @@ def purchase_return(
     purchase returns the first return, with `created` False. Raises `InvalidReturn` for lines
     of another purchase, quantities above what is left to return, or nothing left to return;
     `OtherStore` at a store that did not record the purchase, `OwnAccount` for staff returning
-    on their own member account.
+    on their own member account. `api_key` (the API's) is kept on the return with `actor`
+    (the desk's), so the activity log says who asked.
     """
     same_store_required(store=store, owner_store_id=purchase.store_id)
     own_account_refused(actor=actor, member=purchase.member, store=store)
@@ -351,6 +353,7 @@ def purchase_return(
         points=points_back,
         store=store,
         actor=actor,
+        api_key=api_key,
     )
     PurchaseReturnLine.objects.bulk_create(
         [

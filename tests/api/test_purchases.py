@@ -382,6 +382,15 @@ def test_a_return_takes_back_the_points_of_the_returned_quantity(till, customer,
     assert PurchaseReturn.objects.get().store.code == "downtown"
 
 
+def test_a_return_keeps_the_key_that_asked_for_it(till, own_key, customer, recorded):
+    """The activity log names the till: the return remembers its key, and no staff member."""
+    response = till.post(return_url(), {"lines": [{"line": 2, "quantity": 1}]})
+
+    assert response.status_code == 201
+    purchase_return = PurchaseReturn.objects.get()
+    assert (purchase_return.api_key, purchase_return.actor) == (own_key[0], None)
+
+
 def test_a_return_of_spent_points_becomes_debt(till, customer, recorded):
     points_spend(account=customer.points_account, points=30)
 

@@ -64,7 +64,7 @@ def test_the_catalogue_lists_rewards_and_whether_they_can_be_redeemed(till):
 # --- redeeming --------------------------------------------------------------------------------
 
 
-def test_redeeming_spends_points_and_issues_a_voucher(till, customer, store):
+def test_redeeming_spends_points_and_issues_a_voucher(till, own_key, customer, store):
     give_points(customer, 250)
     reward = make_reward(points_cost=100, stock=3, voucher_valid_days=30)
 
@@ -87,6 +87,7 @@ def test_redeeming_spends_points_and_issues_a_voucher(till, customer, store):
     assert (body["points"], body["steps"], body["store"]) == (100, 1, "downtown")
     assert body["used_at"] is None
     assert redemption.store == store
+    assert (redemption.api_key, redemption.issued_by) == (own_key[0], None)
     assert state(customer) == (150, 0, 0, 2)
     assert Reward.objects.get(pk=reward.pk).stock == 2
     assert OutboxEmail.objects.get().key == f"voucher-issued:{redemption.pk}"
@@ -170,7 +171,7 @@ def issued(till, customer):
     return Redemption.objects.get(pk=response.json()["id"])
 
 
-def test_voiding_gives_the_points_and_the_stock_back(till, customer, issued):
+def test_voiding_gives_the_points_and_the_stock_back(till, own_key, customer, issued):
     response = till.post(
         url("redemption-void", pk=issued.pk), {"reason": "Customer changed mind"}, format="json"
     )
@@ -180,6 +181,7 @@ def test_voiding_gives_the_points_and_the_stock_back(till, customer, issued):
     assert response.json()["voided_at"] is not None
     issued.refresh_from_db()
     assert issued.void_reason == "Customer changed mind"
+    assert (issued.voided_api_key, issued.voided_by) == (own_key[0], None)
     assert state(customer)[0] == 150
     assert Reward.objects.get(pk=issued.reward_id).stock == 3
 
@@ -249,7 +251,7 @@ def test_another_stores_voucher_can_be_checked_and_used(other_till, customer, is
     assert response.json()["used_store"] == "uptown"
 
 
-def test_using_a_voucher_marks_it_used_at_the_keys_store(till, customer, issued):
+def test_using_a_voucher_marks_it_used_at_the_keys_store(till, own_key, customer, issued):
     response = till.post(url("voucher-use", code=issued.code))
 
     assert response.status_code == 200
@@ -257,6 +259,8 @@ def test_using_a_voucher_marks_it_used_at_the_keys_store(till, customer, issued)
     assert body["status"] == "fulfilled"
     assert body["used_store"] == "downtown"
     assert body["used_at"] is not None
+    issued.refresh_from_db()
+    assert (issued.fulfilled_api_key, issued.fulfilled_by) == (own_key[0], None)
     checked = till.get(url("voucher-detail", code=issued.code)).json()
     assert checked["usable"] is False
     assert checked["problem"]["code"] == "voucher_used"

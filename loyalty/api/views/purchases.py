@@ -234,6 +234,7 @@ class PurchaseReturnView(StoreView):
             lines=requests,
             store=self.api_key.store,
             external_id=return_id,
+            api_key=self.api_key,
         )
         return Response(
             s.ReturnSerializer(recorded.purchase_return).data,

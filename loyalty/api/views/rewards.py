@@ -91,6 +91,7 @@ class RedemptionCreateView(StoreView):
             store=self.api_key.store,
             # The service's own guard against a double spend, should the replay row be lost.
             idempotency_key=f"api:{self.api_key.pk}:{api_key_hash(key)}" if key else None,
+            api_key=self.api_key,
         )
         return Response(s.VoucherSerializer(redemption).data, status=status.HTTP_201_CREATED)
 
@@ -136,6 +137,7 @@ class RedemptionVoidView(StoreView):
             actor=None,
             store=self.api_key.store,
             reason=serializer.validated_data["reason"],
+            api_key=self.api_key,
         )
         return Response(s.VoucherSerializer(redemption).data)
 
@@ -189,5 +191,7 @@ class VoucherUseView(StoreView):
     )
     @idempotent
     def post(self, request, code: str):
-        redemption = voucher_use(code=code, actor=None, store=self.api_key.store)
+        redemption = voucher_use(
+            code=code, actor=None, store=self.api_key.store, api_key=self.api_key
+        )
         return Response(s.VoucherSerializer(redemption).data)
