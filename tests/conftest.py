@@ -5,7 +5,13 @@ import os
 import pytest
 from django.core.cache import cache
 
-from tests.factories import create_customer, create_manager, create_staff, create_store
+from tests.factories import (
+    LONG_AGO,
+    create_customer,
+    create_manager,
+    create_staff,
+    create_store,
+)
 from tests.roles import roles_restore
 from tests.two_factor import TwoStepClient
 
@@ -78,12 +84,16 @@ def store(db):
 
 @pytest.fixture
 def customer(db):
-    return create_customer(email="alice@example.com", first_name="Alice", last_name="Andersen")
+    return create_customer(
+        email="alice@example.com", first_name="Alice", last_name="Andersen", joined_at=LONG_AGO
+    )
 
 
 @pytest.fixture
 def other_customer(db):
-    return create_customer(email="bob@example.com", first_name="Bob", last_name="Brown")
+    return create_customer(
+        email="bob@example.com", first_name="Bob", last_name="Brown", joined_at=LONG_AGO
+    )
 
 
 @pytest.fixture

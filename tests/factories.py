@@ -1,5 +1,6 @@
 """Test data made through the same services the portal uses."""
 
+import datetime
 import itertools
 
 import factory
@@ -9,6 +10,8 @@ from members.models import Member, User
 from members.services import member_register, staff_user_create
 
 PASSWORD = "correct-horse-battery"
+# Before any time a test travels to.
+LONG_AGO = datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
 _sequence = itertools.count(1)
 
 
@@ -32,8 +35,11 @@ def create_customer(
     first_name: str = "Test",
     last_name: str = "Member",
     phone: str = "",
+    joined_at: datetime.datetime | None = None,
 ) -> Member:
-    return member_register(
+    """A member who signs up now, or who joined at `joined_at` (`LONG_AGO`: before any time a
+    test travels to, so that no purchase is refused as older than the member)."""
+    member = member_register(
         email=email or f"member{next(_sequence)}@example.com",
         password=PASSWORD,
         first_name=first_name,
@@ -41,6 +47,10 @@ def create_customer(
         phone=phone,
         email_verified=True,
     )
+    if joined_at is not None:
+        member.joined_at = joined_at
+        Member.objects.filter(pk=member.pk).update(joined_at=joined_at)
+    return member
 
 
 def create_staff(*, email: str | None = None, store: Store) -> User:

@@ -26,6 +26,7 @@ class ProgramSettingsAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["program_name", "currency", "point_value"]}),
         (_("Pending points"), {"fields": ["pending_days"]}),
+        (_("Sale times"), {"fields": ["sale_max_age_days"]}),
         (
             _("Expiry"),
             {

@@ -104,6 +104,15 @@ class ProgramSettings(models.Model):
         default=True,
         help_text=_("When a voucher expires unused, its points go back to the member."),
     )
+    sale_max_age_days = models.PositiveIntegerField(
+        _("oldest sale taken (days)"),
+        default=7,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "A purchase sent with a sale time older than this is refused: a receipt found in a "
+            "drawer weeks later cannot pick a promotion's weekday or step around a daily cap."
+        ),
+    )
     void_window_minutes = models.PositiveIntegerField(
         _("void window (minutes)"),
         default=15,

@@ -24,6 +24,7 @@ from decimal import ROUND_FLOOR, Decimal, InvalidOperation
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from loyalty.exceptions import InvalidPurchase
 from loyalty.models import (
@@ -35,7 +36,7 @@ from loyalty.models import (
     Store,
     Tier,
 )
-from loyalty.services.program import program_timezone
+from loyalty.services.program import program_settings_get, program_timezone
 from loyalty.services.rulebook import rulebook
 
 
@@ -318,6 +319,36 @@ def basket_clean(lines: list[BasketLine]) -> list[BasketLine]:
     return cleaned
 
 
+# A till's clock may run a little ahead of ours; more than this is a date in the future.
+CLOCK_SKEW = datetime.timedelta(minutes=5)
+
+
+def sale_time_check(
+    *, member, occurred_at: datetime.datetime, program: ProgramSettings, now: datetime.datetime
+) -> None:
+    """Refuse a sale time that would let a purchase choose its own rules: one without a zone
+    (which zone's Tuesday?), in the future, older than the program takes, or from before the
+    member joined. A few minutes of clock skew between the till and us are allowed."""
+    if timezone.is_naive(occurred_at):
+        raise InvalidPurchase(_("The purchase time needs a time zone."))
+    if occurred_at > now + CLOCK_SKEW:
+        raise InvalidPurchase(_("The purchase time is in the future."))
+    days = program.sale_max_age_days
+    if occurred_at < now - datetime.timedelta(days=days):
+        raise InvalidPurchase(
+            ngettext(
+                "The purchase time is more than %(days)d day ago; the program takes sales up "
+                "to %(days)d day old.",
+                "The purchase time is more than %(days)d days ago; the program takes sales up "
+                "to %(days)d days old.",
+                days,
+            )
+            % {"days": days}
+        )
+    if occurred_at < member.joined_at - CLOCK_SKEW:
+        raise InvalidPurchase(_("The purchase time is before the member joined the program."))
+
+
 def points_preview(
     *, lines: list[BasketLine], member, store: Store, at: datetime.datetime | None = None
 ) -> Earning:
@@ -326,7 +357,11 @@ def points_preview(
     Raises `InvalidPurchase` for a basket that `purchase_record` would refuse.
     """
     lines = basket_clean(lines)
-    at = at or timezone.now()
+    now = timezone.now()
+    if at is None:
+        at = now
+    else:
+        sale_time_check(member=member, occurred_at=at, program=program_settings_get(), now=now)
     return earning_compute(
         lines=lines,
         store=store,

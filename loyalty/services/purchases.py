@@ -46,6 +46,7 @@ from loyalty.services.earning import (
     bonus_rule_best,
     earned_on_day,
     earning_compute,
+    sale_time_check,
 )
 from loyalty.services.ledger import (
     credit_locked,
@@ -57,9 +58,6 @@ from loyalty.services.limits import limit_check_locked
 from loyalty.services.program import lot_expires_at, program_settings_get
 from loyalty.services.rulebook import rulebook
 from loyalty.services.tiers import tier_review_after_return, tier_upgrade_if_reached
-
-# A till's clock may run a little ahead of ours; more than this is a date in the future.
-CLOCK_SKEW = datetime.timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -81,7 +79,7 @@ class RecordedReturn:
 
 
 def _validate_purchase(
-    *, member, store: Store, external_id: str, lines, occurred_at, currency, total, program
+    *, member, store: Store, external_id: str, lines, occurred_at, currency, total, program, now
 ) -> tuple[list[BasketLine], Decimal]:
     external_id = (external_id or "").strip()
     if not external_id or len(external_id) > 100:
@@ -92,10 +90,7 @@ def _validate_purchase(
         )
     if not member.user.is_active:
         raise MemberClosed()
-    if occurred_at is None or timezone.is_naive(occurred_at):
-        raise InvalidPurchase(_("The purchase time needs a time zone."))
-    if occurred_at > timezone.now() + CLOCK_SKEW:
-        raise InvalidPurchase(_("The purchase time is in the future."))
+    sale_time_check(member=member, occurred_at=occurred_at, program=program, now=now)
     if currency is not None and currency.upper() != program.currency:
         raise InvalidPurchase(
             _("The program counts in %(currency)s; this purchase is in %(given)s.")
@@ -154,7 +149,8 @@ def purchase_record(
     """
     own_account_refused(actor=actor, member=member, store=store)
     program = program_settings_get()
-    occurred_at = occurred_at or timezone.now()
+    now = timezone.now()
+    occurred_at = occurred_at or now
     external_id = (external_id or "").strip()
     lines, lines_total = _validate_purchase(
         member=member,
@@ -165,6 +161,7 @@ def purchase_record(
         currency=currency,
         total=total,
         program=program,
+        now=now,
     )
     # Under the member's lock, a retry of the same receipt finds the first purchase.
     account = lock_account(member.points_account.pk)
@@ -233,8 +230,11 @@ def purchase_record(
             points=earning.total,
             kind=EntryKind.PURCHASE,
             earned_at=occurred_at,
-            available_at=occurred_at + datetime.timedelta(days=program.pending_days),
+            # The pending period runs from when the sale reached us, not from the time the
+            # till says it happened: a sale sent days late still waits its whole period.
+            available_at=max(occurred_at, now) + datetime.timedelta(days=program.pending_days),
             expires_at=lot_expires_at(program, occurred_at),
+            now=now,
             purchase=purchase,
             held=bool(held_reason),
             actor=actor,
@@ -243,7 +243,7 @@ def purchase_record(
     if not held_reason:
         # A purchase that reaches a higher tier moves the member up at once (never down); a
         # held one counts when it is approved.
-        tier_upgrade_if_reached(account=account, now=timezone.now(), program=program)
+        tier_upgrade_if_reached(account=account, now=now, program=program)
     return RecordedPurchase(purchase, created=True, account=account, lines=tuple(purchase_lines))
 
 

@@ -16,7 +16,8 @@ from loyalty.models import (
     RuleKind,
 )
 from loyalty.services import points_spend, program_settings_get
-from tests.api.conftest import purchase_body, url, yesterday
+from tests.api.conftest import purchase_body, url
+from tests.factories import create_customer
 from tests.loyalty.points import rule, state
 
 pytestmark = pytest.mark.django_db
@@ -72,15 +73,18 @@ def test_the_rule_breakdown_shows_every_rule(till, customer, earning):
     ]
 
 
-def test_points_on_hold_are_reported_pending(till, customer, earning):
+def test_points_on_hold_are_reported_pending(till, customer, earning, time_machine):
+    time_machine.move_to(timezone.now(), tick=False)
     program = program_settings_get()
     program.pending_days = 14
     program.save()
 
     body = till.post(url("purchase-create"), purchase_body(customer), format="json").json()
 
+    # The period runs from when the sale reached the program, not from yesterday's sale time:
+    # a sale sent late still waits its whole period.
     assert body["points_pending"] is True
-    expected = yesterday() + datetime.timedelta(days=14)
+    expected = timezone.now() + datetime.timedelta(days=14)
     assert datetime.datetime.fromisoformat(body["points_available_at"]) == expected
     assert state(customer) == (0, 32, 0, 0)
 
@@ -154,14 +158,23 @@ def test_the_same_receipt_id_for_another_basket_is_a_conflict(till, customer, ea
 # --- refused purchases: a stable code, nothing recorded ---------------------------------------
 
 
-def _future() -> str:
-    return (timezone.now() + datetime.timedelta(hours=1)).isoformat()
+# Times worked out when the test runs, not when the module is read.
+SALE_TIMES = {
+    "FUTURE": lambda: (timezone.now() + datetime.timedelta(hours=1)).isoformat(),
+    "EIGHT_DAYS_AGO": lambda: (timezone.now() - datetime.timedelta(days=8)).isoformat(),
+    "NO_ZONE": lambda: (
+        (timezone.now() - datetime.timedelta(hours=1)).replace(tzinfo=None).isoformat()
+    ),
+}
 
 
 @pytest.mark.parametrize(
     ("overrides", "status", "code", "field"),
     [
         ({"occurred_at": "FUTURE"}, 422, "invalid_purchase", None),
+        ({"occurred_at": "EIGHT_DAYS_AGO"}, 422, "invalid_purchase", None),
+        ({"occurred_at": "NO_ZONE"}, 400, "invalid", "occurred_at"),
+        ({"occurred_at": "2026-03-01T14:05:00"}, 400, "invalid", "occurred_at"),
         ({"currency": "EUR"}, 422, "invalid_purchase", None),
         ({"total": "30.00"}, 422, "invalid_purchase", None),
         ({"member": "412345678905"}, 422, "member_not_found", None),
@@ -189,8 +202,8 @@ def _future() -> str:
 def test_a_refused_purchase_has_a_stable_code_and_records_nothing(
     overrides, status, code, field, till, customer, earning
 ):
-    if overrides.get("occurred_at") == "FUTURE":
-        overrides = {"occurred_at": _future()}
+    if overrides.get("occurred_at") in SALE_TIMES:
+        overrides = {"occurred_at": SALE_TIMES[overrides["occurred_at"]]()}
     body = {**purchase_body(customer), **overrides}
 
     response = till.post(url("purchase-create"), body, format="json")
@@ -201,6 +214,55 @@ def test_a_refused_purchase_has_a_stable_code_and_records_nothing(
     if field:
         assert field in response.json()["fields"]
     assert nothing_recorded(customer)
+
+
+def test_a_time_without_a_zone_is_refused_with_an_example_not_read_in_the_servers_zone(
+    till, customer, earning
+):
+    body = {**purchase_body(customer), "occurred_at": "2026-03-01T14:05:00"}
+
+    response = till.post(url("purchase-create"), body, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["fields"] == {
+        "occurred_at": ["Give the time with its zone, for example 2026-03-01T14:05:00+01:00."]
+    }
+    assert nothing_recorded(customer)
+
+
+def test_a_sale_older_than_the_program_takes_or_the_member_is_refused(till, earning):
+    program = program_settings_get()
+    program.sale_max_age_days = 3
+    program.save()
+    newcomer = create_customer(email="new@example.com")  # joins now
+    four_days_ago = (timezone.now() - datetime.timedelta(days=4)).isoformat()
+    hour_ago = (timezone.now() - datetime.timedelta(hours=1)).isoformat()
+
+    old = till.post(
+        url("purchase-create"),
+        {**purchase_body(newcomer), "occurred_at": four_days_ago},
+        format="json",
+    )
+    before_joining = till.post(
+        url("purchase-create"), {**purchase_body(newcomer), "occurred_at": hour_ago}, format="json"
+    )
+    preview = till.post(
+        url("purchase-preview"),
+        {"member": newcomer.card_number, "occurred_at": hour_ago, "lines": [{"amount": "5.00"}]},
+        format="json",
+    )
+
+    assert (old.status_code, old.json()["code"], old.json()["message"]) == (
+        422,
+        "invalid_purchase",
+        "The purchase time is more than 3 days ago; the program takes sales up to 3 days old.",
+    )
+    assert (before_joining.status_code, before_joining.json()["message"]) == (
+        422,
+        "The purchase time is before the member joined the program.",
+    )
+    assert (preview.status_code, preview.json()["code"]) == (422, "invalid_purchase")
+    assert nothing_recorded(newcomer)
 
 
 def test_an_unknown_category_names_the_line(till, customer, earning):

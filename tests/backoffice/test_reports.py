@@ -77,7 +77,7 @@ from referrals.services import (
 )
 from rewards.models import RedemptionChannel, RewardKind
 from rewards.services import redemption_void, reward_redeem
-from tests.factories import create_customer, create_store
+from tests.factories import LONG_AGO, create_customer, create_store
 from tests.loyalty.points import base_rule, buy, line
 from tests.rewards.catalogue import make_cause, make_reward
 
@@ -752,7 +752,7 @@ def test_the_page_runs_a_fixed_number_of_queries(
         client.get(URL, {"store": "downtown"})
 
     alice, bob, _chloe, _dan = program["members"]
-    more = [create_customer() for _number in range(5)]
+    more = [create_customer(joined_at=LONG_AGO) for _number in range(5)]
     with travel(at(2025, 6, 14)):
         for number, member in enumerate([*more, alice, bob]):
             buy(member, program["harbour"], f"more-{number}", line("12.00"), line("3.00"))

@@ -154,6 +154,7 @@ def test_manager_edits_the_program_settings(client, manager_user):
             "expiry_days": "180",
             "expiry_months": "12",
             "void_window_minutes": "10",
+            "sale_max_age_days": "3",
             "reminder_stages": "30,7",
             "birthday_mode": "day",
             "tier_basis": "spend",
@@ -177,7 +178,7 @@ def test_manager_edits_the_program_settings(client, manager_user):
         Decimal("0.0200"),
     )
     assert (program.pending_days, program.expiry_policy, program.expiry_days) == (7, "days", 180)
-    assert program.void_window_minutes == 10
+    assert (program.void_window_minutes, program.sale_max_age_days) == (10, 3)
 
 
 # --- the ledger is read-only -------------------------------------------------------------

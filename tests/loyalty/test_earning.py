@@ -175,10 +175,11 @@ def test_caps_per_purchase_and_per_member_per_day(store):
 
 
 @pytest.mark.django_db
-def test_daily_cap_counts_the_members_purchases_that_day(store, customer):
+def test_daily_cap_counts_the_members_purchases_that_day(store, customer, time_machine):
     base_rule("1")
     rule(RuleKind.DAILY_CAP, "Max 100 a day", points=100)
     morning = TUESDAY_NOON.replace(hour=9)
+    time_machine.move_to(morning + datetime.timedelta(days=2), tick=False)
 
     first = buy(customer, store, "r1", line("70"), occurred_at=morning)
     second = buy(customer, store, "r2", line("70"), occurred_at=morning.replace(hour=10))

@@ -156,6 +156,16 @@ def test_a_receipt_id_already_used_for_another_basket_is_a_conflict(store, custo
             {"occurred_at": timezone.now() + datetime.timedelta(hours=1)},
             "in the future",
         ),
+        (
+            [line("10")],
+            {"occurred_at": timezone.now() - datetime.timedelta(days=7, minutes=1)},
+            "more than 7 days ago",
+        ),
+        (
+            [line("10")],
+            {"occurred_at": datetime.datetime(2026, 3, 1, 14, 5)},
+            "needs a time zone",
+        ),
     ],
 )
 def test_bad_purchases_are_refused_and_record_nothing(
@@ -446,3 +456,44 @@ def test_a_void_after_everything_was_returned_or_voided_says_so(store, customer,
     with pytest.raises(VoidNotAllowed, match="already voided"):
         checkout_void(purchase=voided, actor=staff)
     assert state(customer) == (0, 0, 0, 4)
+
+
+@pytest.mark.django_db
+def test_a_sale_before_the_member_joined_is_refused_a_few_minutes_of_clock_skew_are_not(
+    store, rules
+):
+    newcomer = create_customer(email="new@example.com")
+    joined = newcomer.joined_at
+
+    with pytest.raises(InvalidPurchase, match="before the member joined"):
+        buy(newcomer, store, "till-1", line("10"), occurred_at=joined - datetime.timedelta(hours=1))
+    assert Purchase.objects.count() == 0
+
+    skewed = buy(
+        newcomer, store, "till-2", line("10"), occurred_at=joined - datetime.timedelta(minutes=4)
+    )
+    assert (skewed.points, state(newcomer)) == (10, (10, 0, 0, 1))
+
+
+@pytest.mark.django_db
+def test_a_late_sale_earns_by_its_own_day_and_waits_the_whole_pending_period(
+    store, customer, rules, time_machine
+):
+    """Promotions and caps follow the sale's time; the pending period runs from when the sale
+    reached the program, so sending it late does not shorten the wait."""
+    time_machine.move_to(datetime.datetime(2026, 6, 18, 12, 0, tzinfo=datetime.UTC), tick=False)
+    program = program_settings_get()
+    program.pending_days = 2
+    program.save()
+    rule(RuleKind.PROMOTION, "Monday double", multiplier=Decimal("2"), weekdays="1")
+    monday = datetime.datetime(2026, 6, 15, 12, 0, tzinfo=datetime.UTC)  # three days ago
+
+    purchase = buy(customer, store, "till-1", line("10"), occurred_at=monday)
+
+    lot = PointsLot.objects.get(purchase=purchase)
+    assert (purchase.points, lot.earned_at, lot.available_at) == (
+        20,
+        monday,
+        timezone.now() + datetime.timedelta(days=2),
+    )
+    assert state(customer) == (0, 20, 0, 0)  # pending: no entry until released

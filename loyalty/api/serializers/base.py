@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -9,6 +10,21 @@ from rest_framework import serializers
 MAX_ID = 2**63 - 1
 EARLIEST_PURCHASE = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
 MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class ZonedDateTimeField(serializers.DateTimeField):
+    """A time that must say its zone (`Z` or an offset). DRF would read a time without one in
+    the server's zone, silently: a till in Istanbul sending its local 10:00 would be recorded
+    three hours off, and a weekday promotion could apply on the wrong day."""
+
+    default_error_messages = {
+        "no_zone": _("Give the time with its zone, for example 2026-03-01T14:05:00+01:00."),
+    }
+
+    def enforce_timezone(self, value: datetime.datetime) -> datetime.datetime:
+        if timezone.is_naive(value):
+            self.fail("no_zone")
+        return super().enforce_timezone(value)
 
 
 class ErrorSerializer(serializers.Serializer):

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from loyalty.api.serializers.base import EARLIEST_PURCHASE, MONEY
+from loyalty.api.serializers.base import EARLIEST_PURCHASE, MONEY, ZonedDateTimeField
 from loyalty.models import ProductCategory, Purchase, PurchaseReturn
 from loyalty.services.earning import MAX_AMOUNT, MAX_LINES, MAX_QUANTITY
 
@@ -84,8 +84,12 @@ class PurchaseInputSerializer(_BasketValidation, serializers.Serializer):
             "answers 200 with the first result."
         ),
     )
-    occurred_at = serializers.DateTimeField(
-        help_text=_("When the sale happened, with its time zone; not in the future.")
+    occurred_at = ZonedDateTimeField(
+        help_text=_(
+            "When the sale happened, with its time zone; not in the future, not older than the "
+            "program takes (7 days unless the program says otherwise), not before the member "
+            "joined."
+        )
     )
     currency = serializers.CharField(
         min_length=3, max_length=3, help_text=_("ISO 4217; must be the program's currency.")
@@ -100,7 +104,7 @@ class PurchaseInputSerializer(_BasketValidation, serializers.Serializer):
 
 class PreviewInputSerializer(_BasketValidation, serializers.Serializer):
     member = _member_field()
-    occurred_at = serializers.DateTimeField(
+    occurred_at = ZonedDateTimeField(
         required=False, help_text=_("When the basket is bought; now when left out.")
     )
     lines = _lines_field()

@@ -22,7 +22,7 @@ from loyalty.models import (
 from loyalty.services import BasketLine, ReturnRequest
 from loyalty.services.earning_rules import earning_rule_create
 from loyalty.services.program import program_settings_get
-from members.models import User
+from members.models import Member, User
 from members.services import member_register, staff_user_create
 from referrals.models import Referral
 from referrals.services import referral_attach, referral_code_for
@@ -39,6 +39,8 @@ CUSTOMERS = [
     ("dmitri@example.com", "Dmitri", "Dvořák", "+15550100004"),
     ("emma@example.com", "Emma", "Evans", ""),
 ]
+# How long the demo's members have been in the program.
+MEMBERS_FOR = datetime.timedelta(days=60)
 
 
 class Command(BaseCommand):
@@ -51,10 +53,11 @@ class Command(BaseCommand):
             stores[code], _created = Store.objects.get_or_create(code=code, defaults={"name": name})
 
         created = 0
+        now = timezone.now()
         for email, first_name, last_name, phone in CUSTOMERS:
             if User.objects.filter(email=email).exists():
                 continue
-            member_register(
+            member = member_register(
                 email=email,
                 password=DEMO_PASSWORD,
                 first_name=first_name,
@@ -62,6 +65,8 @@ class Command(BaseCommand):
                 phone=phone,
                 email_verified=True,
             )
+            # Members of a while: their purchases of last week are not older than they are.
+            Member.objects.filter(pk=member.pk).update(joined_at=now - MEMBERS_FOR)
             created += 1
 
         for email, first_name, manager in [
@@ -190,12 +195,12 @@ class Command(BaseCommand):
         baskets = [
             (
                 "demo-1001",
-                now - datetime.timedelta(days=20),
+                now - datetime.timedelta(days=6),
                 [("Flat white", "coffee", 1, "4.50"), ("Croissant", "bakery", 2, "6.00")],
             ),
             (
                 "demo-1002",
-                now - datetime.timedelta(days=9),
+                now - datetime.timedelta(days=4),
                 [
                     ("Weekly groceries", "groceries", 1, "58.40"),
                     ("Gift card", "gift-cards", 1, "25.00"),
