@@ -227,7 +227,7 @@ def _reward(referral: Referral, *, settings: ReferralSettings, now: datetime.dat
             accounts[friend.points_account.pk],
             points=settings.friend_points,
             kind=EntryKind.REFERRAL_FRIEND,
-            note=_("Welcome reward: you joined with a friend's invitation"),
+            note=_("Your first purchase with a friend's invitation"),
             idempotency_key=f"referral:{referral.pk}:friend",
             **common,
         ).lot

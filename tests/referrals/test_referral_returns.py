@@ -209,7 +209,7 @@ def test_reward_notes_never_echo_what_a_stranger_typed(customer, rules, store):
     )
     assert notes == {
         EntryKind.REFERRAL_REFERRER: "A friend you invited made their first purchase",
-        EntryKind.REFERRAL_FRIEND: "Welcome reward: you joined with a friend's invitation",
+        EntryKind.REFERRAL_FRIEND: "Your first purchase with a friend's invitation",
     }
 
 
