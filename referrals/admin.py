@@ -34,7 +34,11 @@ class ReviewFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() == "waiting":
             return queryset.filter(is_flagged=True).exclude(
-                status__in=[ReferralStatus.REWARDED, ReferralStatus.REJECTED]
+                status__in=[
+                    ReferralStatus.REWARDED,
+                    ReferralStatus.REJECTED,
+                    ReferralStatus.CANCELLED,
+                ]
             )
         return queryset
 

@@ -34,6 +34,14 @@ class ReferralSettings(models.Model):
     cookie_days = models.PositiveIntegerField(
         _("days an invitation link is remembered"), default=30
     )
+    return_window_days = models.PositiveIntegerField(
+        _("rewards wait for the return window, days"),
+        default=14,
+        help_text=_(
+            "The rewards stay pending this many days after the qualifying purchase (or as "
+            "long as the purchase's own points, if longer), so that a return cancels them."
+        ),
+    )
 
     class Meta:
         verbose_name = _("referral settings")
@@ -72,6 +80,7 @@ class ReferralStatus(models.TextChoices):
     QUALIFIED = "qualified", _("Qualified, waiting for review")
     REWARDED = "rewarded", _("Rewarded")
     REJECTED = "rejected", _("Rejected")
+    CANCELLED = "cancelled", _("Cancelled: the purchase was returned")
 
 
 class Referral(models.Model):

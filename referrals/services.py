@@ -1,7 +1,9 @@
 """Referrals: codes, attribution at sign-up, qualification, rewards, and the review queue.
 
-Both members are credited through the points ledger, with the qualifying purchase's hold, so
-a purchase returned while the rewards are still pending cancels them.
+Both members are credited through the points ledger, pending until the qualifying purchase's
+return window has passed (or its own hold, if longer). A return that takes the purchase below
+the qualifying amount cancels the rewards: pending points are cancelled, released ones are
+taken back as any return takes back points (debt where the balance cannot cover them).
 """
 
 import datetime
@@ -15,7 +17,7 @@ from loyalty.models import EntryKind, PointsLot, Purchase, kept_amount_of
 from loyalty.platform.db import atomic_with_retry
 from loyalty.platform.singleton import singleton_get
 from loyalty.services import lock_accounts, program_settings_get
-from loyalty.services.ledger import credit_locked, pending_lot_cancel
+from loyalty.services.ledger import credit_locked, points_take_back_locked
 from loyalty.services.outbox import email_queue
 from loyalty.services.program import lot_expires_at, program_timezone
 from referrals.codes import email_canonical, referral_code_generate, referral_code_normalize
@@ -28,6 +30,8 @@ from referrals.exceptions import (
 from referrals.models import Referral, ReferralCode, ReferralSettings, ReferralStatus
 
 _CODE_ATTEMPTS = 8
+# A referral in one of these states is decided; review can no longer change it.
+_SETTLED = frozenset({ReferralStatus.REWARDED, ReferralStatus.REJECTED, ReferralStatus.CANCELLED})
 
 
 def referral_settings_get() -> ReferralSettings:
@@ -191,15 +195,18 @@ def _reward(referral: Referral, *, settings: ReferralSettings, now: datetime.dat
     accounts = lock_accounts([friend.points_account.pk, referrer.points_account.pk])
     program = program_settings_get()
     purchase_lot = PointsLot.objects.filter(purchase=purchase, kind=EntryKind.PURCHASE).first()
-    available_at = (
+    purchase_hold = (
         purchase_lot.available_at
         if purchase_lot is not None
         else purchase.occurred_at + datetime.timedelta(days=program.pending_days)
     )
+    # The rewards wait until the purchase can no longer come back, so a return cancels
+    # pending points instead of leaving the members in debt.
+    return_window_end = purchase.recorded_at + datetime.timedelta(days=settings.return_window_days)
     expires_at = lot_expires_at(program, now)
     common = {
         "earned_at": now,
-        "available_at": max(available_at, now),
+        "available_at": max(purchase_hold, return_window_end, now),
         "expires_at": expires_at,
         "now": now,
     }
@@ -210,7 +217,8 @@ def _reward(referral: Referral, *, settings: ReferralSettings, now: datetime.dat
             accounts[referrer.points_account.pk],
             points=settings.referrer_points,
             kind=EntryKind.REFERRAL_REFERRER,
-            note=_("%(name)s joined") % {"name": friend_short_name(friend)},
+            # Never the friend's name: a stranger typed it, and notes are kept for ever.
+            note=_("A friend you invited made their first purchase"),
             idempotency_key=f"referral:{referral.pk}:referrer",
             **common,
         ).lot
@@ -219,7 +227,7 @@ def _reward(referral: Referral, *, settings: ReferralSettings, now: datetime.dat
             accounts[friend.points_account.pk],
             points=settings.friend_points,
             kind=EntryKind.REFERRAL_FRIEND,
-            note=_("Invited by %(name)s") % {"name": friend_short_name(referrer)},
+            note=_("Your first purchase with a friend's invitation"),
             idempotency_key=f"referral:{referral.pk}:friend",
             **common,
         ).lot
@@ -251,16 +259,23 @@ def friend_short_name(member) -> str:
     return f"{first} {initial}." if initial else first
 
 
-def referral_on_return(*, purchase: Purchase) -> Referral | None:
-    """Called by the checkout after a return (`checkout_return`, `checkout_void`), locked.
+def referral_on_return(*, purchase: Purchase, purchase_return=None) -> Referral | None:
+    """Called by the checkout after a return (`checkout_return`, `checkout_void`), the friend's
+    account locked, in the return's transaction.
 
-    If the qualifying purchase no longer reaches the qualifying amount while both rewards are
-    still pending, the rewards are cancelled and the referral rejected. Once released, the
-    rewards stay; the return takes back the purchase's own points as any return does.
+    When the qualifying purchase no longer reaches the qualifying amount (returned in full,
+    voided, or returned below it), the referral is cancelled: rewards still pending are
+    cancelled, released ones are taken back through the ledger (from the balance, debt where
+    it cannot cover them), and a referral waiting for review will never be rewarded. A partial
+    return that keeps the purchase at or above the qualifying amount keeps the rewards.
     """
     referral = (
-        Referral.objects.select_for_update()
-        .filter(qualifying_purchase=purchase, status=ReferralStatus.REWARDED)
+        Referral.objects.select_for_update(of=("self",))
+        .select_related("referrer_lot", "friend_lot")
+        .filter(
+            qualifying_purchase=purchase,
+            status__in=[ReferralStatus.REWARDED, ReferralStatus.QUALIFIED],
+        )
         .first()
     )
     if referral is None:
@@ -268,14 +283,26 @@ def referral_on_return(*, purchase: Purchase) -> Referral | None:
     if kept_amount_of(purchase.lines.all()) >= referral_settings_get().qualifying_amount:
         return None
     lots = [lot for lot in (referral.referrer_lot, referral.friend_lot) if lot is not None]
-    if any(not lot.is_pending for lot in lots):
-        return None
-    lock_accounts([lot.account_id for lot in lots])
+    accounts = lock_accounts([lot.account_id for lot in lots])
     for lot in lots:
-        pending_lot_cancel(lot)
-    referral.status = ReferralStatus.REJECTED
+        account = accounts[lot.account_id]
+        if account.closed_at is not None:
+            continue  # closing forfeited its points already; a closed account owes nothing
+        lot.refresh_from_db()
+        points_take_back_locked(
+            account,
+            lot=lot,
+            points=lot.points,
+            kind=EntryKind.RETURN,
+            # Only the friend's own entry names the return: the referrer never sees the
+            # friend's receipts.
+            purchase_return=purchase_return if lot.pk == referral.friend_lot_id else None,
+            note=_("Referral reward taken back: the qualifying purchase was returned"),
+        )
+    referral.status = ReferralStatus.CANCELLED
+    referral.is_flagged = False
     referral.reasons = [*referral.reasons, _("The qualifying purchase was returned.")]
-    referral.save(update_fields=["status", "reasons"])
+    referral.save(update_fields=["status", "is_flagged", "reasons"])
     return referral
 
 
@@ -286,10 +313,7 @@ def referral_approve(*, referral: Referral, actor) -> Referral:
     referral = Referral.objects.select_related(
         "referrer__user", "friend__user", "qualifying_purchase"
     ).get(pk=referral.pk)
-    if (
-        referral.status in {ReferralStatus.REWARDED, ReferralStatus.REJECTED}
-        or not referral.is_flagged
-    ):
+    if referral.status in _SETTLED or not referral.is_flagged:
         raise ReviewNotAllowed()
     now = timezone.now()
     referral.is_flagged = False
@@ -305,7 +329,7 @@ def referral_approve(*, referral: Referral, actor) -> Referral:
 def referral_reject(*, referral: Referral, actor, reason: str = "") -> Referral:
     """A manager turns a referral down; it will never be rewarded."""
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
-    if referral.status in {ReferralStatus.REWARDED, ReferralStatus.REJECTED}:
+    if referral.status in _SETTLED:
         raise ReviewNotAllowed()
     referral.status = ReferralStatus.REJECTED
     referral.is_flagged = False

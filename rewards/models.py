@@ -9,6 +9,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from loyalty.models.ledger import PointsEntry
 from rewards.codes import CODE_LENGTH
 
 
@@ -291,6 +292,15 @@ class Redemption(models.Model):
         if self.status == RedemptionStatus.ISSUED and self.expires_at <= now:
             return RedemptionStatus.EXPIRED
         return self.status
+
+    @property
+    def gave_its_value(self) -> bool:
+        """Whether the member had what the voucher's points bought: used it, or got the points
+        back (a void, an expiry that returns points). One that lapsed unused without a refund
+        gave nothing."""
+        if self.status == RedemptionStatus.FULFILLED:
+            return True
+        return PointsEntry.objects.filter(reverses_id=self.spend_entry_id).exists()
 
     @property
     def effective_status(self) -> str:

@@ -380,6 +380,24 @@ def redemption_void(
     return redemption
 
 
+def voucher_take_back_locked(*, redemption: Redemption, reason: str) -> bool:
+    """Void an unused voucher whose reason fell away (a stamp card's prize whose purchase came
+    back): its points go back into the lots they came from, its stock back on the shelf.
+
+    No staff rule applies (the return decided it), and a voucher past its date that the expiry
+    run has not reached yet is voided too. The caller holds the member's account lock; the
+    conditional UPDATE makes a till using the voucher at this moment either win or find it
+    void. Returns whether it voided the voucher: used, expired or void ones are left as they are.
+    """
+    voided = Redemption.objects.filter(pk=redemption.pk, status=RedemptionStatus.ISSUED).update(
+        status=RedemptionStatus.VOID, voided_at=timezone.now(), void_reason=reason[:255]
+    )
+    redemption.refresh_from_db()
+    if voided:
+        _give_back(redemption, note=_("Voided"))
+    return bool(voided)
+
+
 def vouchers_expire_due(*, now: datetime.datetime | None = None, batch_size: int = 500) -> int:
     """Expire unused vouchers past their date; their points return per the program setting.
 

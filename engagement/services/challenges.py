@@ -1,9 +1,11 @@
 """Challenges (stamp cards): a purchase that qualifies adds a stamp; the last stamp pays out.
 
 Called by the checkout (`engagement.services.checkout`) inside the purchase's or the return's
-transaction, with the member's account locked, so concurrent purchases of one member stamp and
-complete a card exactly once. The running challenges are kept per process under the program's
-rules version, like the engine's rule book.
+transaction, with the member's account locked, so concurrent purchases and returns of one
+member stamp, complete and reopen a card exactly once. A returned purchase that no longer
+qualifies takes its stamp back off its card, completed or not; a completed card that falls short
+reopens and gives its prize back. The running challenges are kept per process under the
+program's rules version, like the engine's rule book.
 """
 
 import datetime
@@ -24,11 +26,11 @@ from loyalty.models import (
     kept_amount_of,
 )
 from loyalty.platform.errors import DomainError
-from loyalty.services.ledger import credit_locked
+from loyalty.services.ledger import credit_locked, lock_account, points_take_back_locked
 from loyalty.services.program import lot_expires_at, program_settings_get
 from loyalty.services.rulebook import rules_changed
 from rewards.models import RedemptionChannel, Reward
-from rewards.services import reward_redeem
+from rewards.services import reward_redeem, voucher_take_back_locked
 
 
 def challenge_receivers_connect() -> None:
@@ -56,16 +58,15 @@ def _qualifies(challenge: Challenge, purchase: Purchase, lines=None) -> bool:
 
 
 def _open_card(challenge: Challenge, account: PointsAccount) -> ChallengeCard | None:
-    """The card to stamp: the open one, a new round of a repeatable challenge, or None."""
-    latest = (
-        ChallengeCard.objects.filter(challenge=challenge, account=account)
-        .order_by("-round")
-        .first()
-    )
+    """The card to stamp: the open one (the earliest, when a return reopened an older round),
+    a new round of a repeatable challenge, or None."""
+    cards = ChallengeCard.objects.filter(challenge=challenge, account=account)
+    open_card = cards.filter(completed_at__isnull=True).order_by("round").first()
+    if open_card is not None:
+        return open_card
+    latest = cards.order_by("-round").first()
     if latest is None:
         return ChallengeCard.objects.create(challenge=challenge, account=account, round=1)
-    if latest.completed_at is None:
-        return latest
     if challenge.repeatable:
         return ChallengeCard.objects.create(
             challenge=challenge, account=account, round=latest.round + 1
@@ -123,7 +124,9 @@ def _pay_out(card: ChallengeCard, *, purchase: Purchase, account: PointsAccount)
         expires_at=lot_expires_at(program, now),
         now=now,
         note=note,
-        idempotency_key=f"challenge:{card.challenge_id}:{card.account_id}:{card.round}",
+        # The completing purchase is part of the key: a card a return reopened pays again
+        # when another purchase completes it.
+        idempotency_key=f"challenge:{card.challenge_id}:{card.account_id}:{card.round}:{purchase.pk}",
     )
     card.prize_lot = credit.lot
     if prize is None:
@@ -134,28 +137,93 @@ def _pay_out(card: ChallengeCard, *, purchase: Purchase, account: PointsAccount)
                 member=purchase.member,
                 reward=prize,
                 channel=RedemptionChannel.ONLINE,
-                idempotency_key=f"challenge-voucher:{card.challenge_id}:{card.account_id}:{card.round}",
+                idempotency_key=(
+                    f"challenge-voucher:{card.challenge_id}:{card.account_id}:{card.round}"
+                    f":{purchase.pk}"
+                ),
             )
     except DomainError:
         # The prize is out of stock or no longer offered: the member keeps its points.
         card.prize_redemption = None
 
 
-def challenge_unstamp_returned(*, purchase: Purchase) -> int:
-    """A returned purchase that no longer qualifies loses its stamps on open cards.
+def challenge_unstamp_returned(*, purchase: Purchase, purchase_return=None) -> int:
+    """A returned purchase that no longer qualifies loses its stamps, on open and completed
+    cards alike. A completed card left short takes a stamp from a later open round of the same
+    challenge when there is one (the member still made enough qualifying purchases); otherwise
+    it reopens and its prize comes back (`_prize_take_back`).
 
     Called by the checkout after a return, the member's account locked. Returns stamps removed.
     """
     removed = 0
-    stamps = ChallengeStamp.objects.filter(
-        purchase=purchase, card__completed_at__isnull=True
-    ).select_related("card", "challenge")
+    stamps = ChallengeStamp.objects.filter(purchase=purchase).select_related("card", "challenge")
     for stamp in stamps:
         if _qualifies(stamp.challenge, purchase):
             continue
-        card = stamp.card
+        card, challenge = stamp.card, stamp.challenge
         stamp.delete()
         card.stamps -= 1
-        card.save(update_fields=["stamps"])
         removed += 1
+        short = card.completed_at is not None and card.stamps < challenge.purchases_needed
+        if short and not _stamp_from_later_round(card):
+            _prize_take_back(card, purchase_return=purchase_return)
+        card.save(update_fields=["stamps", "completed_at", "prize_lot", "prize_redemption"])
     return removed
+
+
+def _stamp_from_later_round(card: ChallengeCard) -> bool:
+    """Move the first stamp of the latest open round onto `card`, which a return left short."""
+    later = (
+        ChallengeCard.objects.filter(
+            challenge_id=card.challenge_id,
+            account_id=card.account_id,
+            round__gt=card.round,
+            completed_at__isnull=True,
+            stamps__gt=0,
+        )
+        .order_by("-round")
+        .first()
+    )
+    if later is None:
+        return False
+    moved = later.stamp_rows.order_by("created_at", "pk").first()
+    moved.card = card
+    moved.save(update_fields=["card"])
+    later.stamps -= 1
+    later.save(update_fields=["stamps"])
+    card.stamps += 1
+    return True
+
+
+def _prize_take_back(card: ChallengeCard, *, purchase_return) -> None:
+    """Reopen `card` and take its prize back through the ledger, as a return takes points:
+    pending points are cancelled, available ones leave the balance, spent ones become debt.
+
+    A voucher prize not yet used is voided (its points go back into the prize's lot, and from
+    there they are taken back, so the balance ends where it was before the card completed). A
+    voucher already used becomes debt of its points. One that lapsed unused without a refund gave
+    the member nothing, so nothing is taken back for it.
+    """
+    card.completed_at = None
+    lot, redemption = card.prize_lot, card.prize_redemption
+    card.prize_lot = card.prize_redemption = None
+    if lot is None:
+        return
+    if lot.account.closed_at is not None:
+        return  # closing forfeited its points already; a closed account owes nothing
+    note = _("Challenge prize taken back: %(name)s") % {"name": card.challenge.name}
+    if redemption is not None:
+        voucher_take_back_locked(redemption=redemption, reason=note)
+        if not redemption.gave_its_value:
+            return
+    # Read the account (locked by the caller) after the voucher's refund changed it.
+    account = lock_account(card.account_id)
+    lot.refresh_from_db()
+    points_take_back_locked(
+        account,
+        lot=lot,
+        points=lot.points,
+        kind=EntryKind.RETURN,
+        purchase_return=purchase_return,
+        note=note,
+    )

@@ -91,11 +91,13 @@ def checkout_hold_reject(*, purchase: Purchase, actor, note: str = "") -> HoldDe
 
 def _after_return(recorded: RecordedReturn) -> RecordedReturn:
     if recorded.created:
-        purchase = recorded.purchase_return.purchase
-        # A return of a referral's qualifying purchase while its rewards are pending cancels
-        # them; stamps of a purchase that no longer qualifies come off open cards.
-        referral_on_return(purchase=purchase)
-        challenge_unstamp_returned(purchase=purchase)
+        purchase_return_row = recorded.purchase_return
+        purchase = purchase_return_row.purchase
+        # What the purchase started comes back with it, in the return's transaction: a
+        # referral it qualified is cancelled, its stamps come off their cards (a completed
+        # card reopens and gives its prize back).
+        referral_on_return(purchase=purchase, purchase_return=purchase_return_row)
+        challenge_unstamp_returned(purchase=purchase, purchase_return=purchase_return_row)
     return recorded
 
 

@@ -24,9 +24,9 @@ class ReportSnapshot:
 
 
 # Part of the cache key: raise it when `Report` or what it holds changes shape or module (2: the
-# move into loyalty.backoffice), so that a new release never unpickles a snapshot an older one
-# wrote.
-REPORT_SNAPSHOT_VERSION = 2
+# move into loyalty.backoffice; 3: cancelled referrals in the funnel), so that a new release
+# never unpickles a snapshot an older one wrote.
+REPORT_SNAPSHOT_VERSION = 3
 
 
 def _snapshot_key(period: ReportPeriod, store: Store | None) -> str:

@@ -127,6 +127,9 @@ def program(store, staff_user, manager_user):
         point_value=Decimal("0.05"),
         pending_days=0,
     )
+    referral_settings = referral_settings_get()
+    referral_settings.return_window_days = 0  # the story's referral rewards are paid at once
+    referral_settings.save()
     base_rule("1")
     coffee = make_reward("free-coffee", points_cost=20, name="Free coffee")
     injected = make_reward("cmd", points_cost=15, name="=cmd")
@@ -416,7 +419,7 @@ def test_referral_funnel(program):
     # Bob's own referral (May 2024) is before the period.
     assert funnel.links_opened == 5
     assert (funnel.signups, funnel.qualified, funnel.rewarded) == (4, 1, 1)
-    assert (funnel.flagged, funnel.rejected) == (1, 1)
+    assert (funnel.flagged, funnel.rejected, funnel.cancelled) == (1, 1, 0)
     assert Referral.objects.count() == 5
 
 
@@ -653,6 +656,7 @@ def test_liability_and_other_csvs(client, program, manager_user):
         ["Rewarded", "1"],
         ["Flagged for review", "1"],
         ["Rejected", "1"],
+        ["Cancelled: the purchase was returned", "0"],
     ]
     purchases = table("purchases", store="downtown", date_from="2025-03-01", date_to="2025-04-30")
     assert purchases == [

@@ -1,9 +1,12 @@
+import datetime
+
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
 from loyalty.models import PointsAccount, Store
 from members.models import Member, User
+from referrals.models import Referral
 
 
 def _counts() -> tuple[int, int, int, int]:
@@ -79,7 +82,14 @@ def test_demo_data_has_rules_purchases_and_a_partial_return_and_audits_clean(cap
         purchase.points - purchase.points_reversed
         for purchase in Purchase.objects.filter(member=alice)
     )
-    assert account.balance == earned - 80 + 200  # her pastry voucher; Greta's referral
+    assert account.balance == earned - 80  # her pastry voucher
+    # Greta's referral is rewarded, pending until her purchase's 14-day return window passes.
+    greta_referral = Referral.objects.get(friend__user__email="greta@example.com")
+    lot = greta_referral.referrer_lot
+    assert (greta_referral.status, lot.points, lot.is_pending) == ("rewarded", 200, True)
+    assert lot.available_at == (
+        greta_referral.qualifying_purchase.recorded_at + datetime.timedelta(days=14)
+    )
     assert list(alice.redemptions.values_list("reward__slug", "status")) == [
         ("free-pastry", "issued")
     ]

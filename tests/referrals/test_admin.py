@@ -12,6 +12,7 @@ def flagged(customer, store):
     base_rule("1")
     settings = referral_settings_get()
     settings.signups_per_ip_per_day = 0
+    settings.return_window_days = 0
     settings.save()
     code = referral_code_for(member=customer).code
     friends = [create_customer(email=f"f{index}@example.com") for index in range(3)]

@@ -9,7 +9,7 @@ from django.db import connection
 from engagement.services.checkout import checkout_purchase
 from loyalty.services import BasketLine
 from referrals.models import Referral, ReferralStatus
-from referrals.services import referral_attach, referral_code_for
+from referrals.services import referral_attach, referral_code_for, referral_settings_get
 from tests.concurrency import outcome, run_together
 from tests.factories import create_customer
 from tests.loyalty.points import base_rule, state
@@ -21,6 +21,9 @@ pytestmark = [
 
 
 def _friend(customer):
+    settings = referral_settings_get()
+    settings.return_window_days = 0  # these tests are about rewarding once, not the window
+    settings.save()
     friend = create_customer(email="fiona@example.com")
     referral_attach(friend=friend, code=referral_code_for(member=customer).code)
     return friend

@@ -16,6 +16,7 @@ class ReferralFunnel:
     rewarded: int
     flagged: int
     rejected: int
+    cancelled: int  # rewarded, then the qualifying purchase came back
 
 
 def referral_funnel_get(*, period: ReportPeriod) -> ReferralFunnel:
@@ -30,5 +31,6 @@ def referral_funnel_get(*, period: ReportPeriod) -> ReferralFunnel:
         rewarded=Count("pk", filter=Q(status=ReferralStatus.REWARDED)),
         flagged=Count("pk", filter=Q(is_flagged=True)),
         rejected=Count("pk", filter=Q(status=ReferralStatus.REJECTED)),
+        cancelled=Count("pk", filter=Q(status=ReferralStatus.CANCELLED)),
     )
     return ReferralFunnel(links_opened=opened, **funnel)

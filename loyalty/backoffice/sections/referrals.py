@@ -20,6 +20,7 @@ def referrals_section(report: Report) -> Section:
             [text_cell(_("Rewarded")), count_cell(funnel.rewarded)],
             [text_cell(_("Flagged for review")), count_cell(funnel.flagged)],
             [text_cell(_("Rejected")), count_cell(funnel.rejected)],
+            [text_cell(_("Cancelled: the purchase was returned")), count_cell(funnel.cancelled)],
         ],
     )
     return Section(

@@ -301,7 +301,8 @@ class Command(BaseCommand):
         )
 
     def _referrals(self, alice, stores) -> None:
-        """Alice invited two friends: Greta bought and both were rewarded; Hugo only joined."""
+        """Alice invited two friends: Greta bought and both are rewarded, pending until her
+        purchase's return window has passed; Hugo only joined."""
         if Referral.objects.filter(referrer=alice).exists():
             return
         code = referral_code_for(member=alice).code
