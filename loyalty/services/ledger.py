@@ -417,25 +417,6 @@ def points_forfeit_locked(account: PointsAccount, *, actor=None, note: str = "")
     return forfeited
 
 
-def pending_lot_cancel(lot: PointsLot) -> int:
-    """Cancel what is left of a pending lot (its reason fell away before it was released).
-
-    No entry: pending points never reached the balance. The caller holds the account's lock.
-    Returns the points cancelled.
-    """
-    lot.refresh_from_db()
-    if not lot.is_pending or lot.remaining == 0:
-        return 0
-    cancelled = lot.remaining
-    account = PointsAccount.objects.get(pk=lot.account_id)
-    account.pending -= cancelled
-    account.lifetime_earned = max(0, account.lifetime_earned - cancelled)
-    account.save(update_fields=["pending", "lifetime_earned", "updated_at"])
-    lot.remaining = 0
-    lot.save(update_fields=["remaining"])
-    return cancelled
-
-
 def held_lot_release(
     account: PointsAccount, lot: PointsLot, *, now: datetime.datetime | None = None, **entry_fields
 ) -> PointsEntry | None:
