@@ -5,6 +5,7 @@ import os
 import pytest
 from django.core.cache import cache
 
+from loyalty.platform import sms
 from tests.factories import create_customer, create_manager, create_staff, create_store
 from tests.roles import roles_restore
 from tests.two_factor import TwoStepClient
@@ -58,10 +59,13 @@ def _ledger_audit(request):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate-limit counters and cached values never leak from one test into the next."""
+    """Rate-limit counters, cached values and sent text messages never leak from one test
+    into the next."""
     cache.clear()
+    sms.outbox.clear()
     yield
     cache.clear()
+    sms.outbox.clear()
 
 
 @pytest.fixture

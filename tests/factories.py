@@ -32,6 +32,7 @@ def create_customer(
     first_name: str = "Test",
     last_name: str = "Member",
     phone: str = "",
+    phone_verified: bool = False,
 ) -> Member:
     return member_register(
         email=email or f"member{next(_sequence)}@example.com",
@@ -39,6 +40,7 @@ def create_customer(
         first_name=first_name,
         last_name=last_name,
         phone=phone,
+        phone_verified=phone_verified,
         email_verified=True,
     )
 
