@@ -282,3 +282,35 @@ def test_the_sms_file_backend_writes_one_file_a_message(tmp_path, settings):
         f"To: {NUMBER}\n\n123456 is your code.\n"
     ]
     assert sms.outbox == []
+
+
+def test_a_manager_frees_a_number_with_the_admin_action(client, manager_user):
+    holder = create_customer(email="lost@example.com", phone=NUMBER, phone_verified=True)
+    PhoneVerification.objects.create(
+        member=holder,
+        phone=NUMBER,
+        code_hash="x",
+        created_at=START,
+        expires_at=START,
+    )
+    bystander = create_customer(email="by@example.com", phone="+15550100003", phone_verified=True)
+    client.force_login(manager_user)
+
+    response = client.post(
+        reverse("admin:members_member_changelist"),
+        {"action": "remove_phone", "_selected_action": [holder.pk]},
+    )
+
+    assert response.status_code == 302
+    assert _state(holder) == ("", None, None)
+    assert _state(bystander)[:2] == ("+15550100003", bystander.phone_verified_at)
+
+
+def test_the_phone_cannot_be_edited_in_the_admin(client, manager_user, customer):
+    client.force_login(manager_user)
+
+    page = client.get(reverse("admin:members_member_change", args=[customer.pk]))
+
+    assert page.status_code == 200
+    assert 'name="phone"' not in page.content.decode()
+    assert 'name="phone_verified_at' not in page.content.decode()
