@@ -127,12 +127,21 @@ def _code_issue_locked(*, member: Member, now: datetime.datetime) -> PhoneVerifi
             "%(code)s is your %(program)s code to confirm this phone number. It works for "
             "10 minutes. Nobody from us will ask you for it."
         ) % {"code": code, "program": settings.LOYALTY_PROGRAM_NAME}
-        transaction.on_commit(lambda: sms_send(to=phone, body=body))
+        transaction.on_commit(lambda: _deliver(member_pk=member.pk, phone=phone, body=body))
     else:
         logger.info(
             "Phone code for member %s not sent: the number is verified elsewhere", member.pk
         )
     return verification
+
+
+def _deliver(*, member_pk: int, phone: str, body: str) -> None:
+    """Hand the text to the backend after commit. A provider that fails (down, refusing the
+    number) is logged, not shown as a server error: the member asks for a new code."""
+    try:
+        sms_send(to=phone, body=body)
+    except Exception:  # any backend's failure
+        logger.exception("Phone code for member %s could not be sent", member_pk)
 
 
 def _lock_member(member: Member) -> Member:

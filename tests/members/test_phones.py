@@ -314,3 +314,24 @@ def test_the_phone_cannot_be_edited_in_the_admin(client, manager_user, customer)
     assert page.status_code == 200
     assert 'name="phone"' not in page.content.decode()
     assert 'name="phone_verified_at' not in page.content.decode()
+
+
+class FailingBackend(sms.BaseBackend):
+    def send_messages(self, messages):
+        raise ConnectionError("provider down")
+
+
+def test_a_provider_that_fails_is_logged_and_the_member_may_ask_again(
+    client, customer, send, settings, caplog
+):
+    settings.LOYALTY_SMS_BACKEND = "tests.members.test_phones.FailingBackend"
+    client.force_login(customer.user)
+
+    response = send("members:profile", {**PROFILE, "phone": NUMBER})
+
+    assert response["Location"] == reverse("members:phone_verify")
+    assert f"Phone code for member {customer.pk} could not be sent" in caplog.text
+    assert _state(customer)[:2] == (NUMBER, None)
+    settings.LOYALTY_SMS_BACKEND = "loyalty.platform.sms.LocmemBackend"
+    send("members:phone_code_resend")
+    assert _verify(client, _code())["Location"] == reverse("members:profile")
