@@ -6,6 +6,7 @@ from django.utils.translation import ngettext
 
 from members.identifiers import card_number_format
 from members.models import Member, User
+from members.phones import phone_remove
 from members.rights import group_rights, groups_assignable, may_manage, user_rights
 from members.services import member_create
 
@@ -107,15 +108,19 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(Member)
 class MemberAdmin(admin.ModelAdmin):
-    list_display = ["card_display", "user", "full_name", "phone", "joined_at"]
+    list_display = ["card_display", "user", "full_name", "phone", "phone_verified_at", "joined_at"]
     list_select_related = ["user"]
     search_fields = ["=card_number", "user__email", "=phone", "user__first_name", "user__last_name"]
-    readonly_fields = ["user", "card_number", "joined_at", "balance"]
+    # The phone is the member's to set and prove with a code (members/phones.py); support can
+    # only take a number off a profile, with the action below.
+    readonly_fields = ["user", "card_number", "joined_at", "balance", "phone", "phone_verified_at"]
+    actions = ["remove_phone"]
     fields = [
         "user",
         "card_number",
         "balance",
         "phone",
+        "phone_verified_at",
         "birthday",
         "reminder_emails",
         "marketing_emails",
@@ -130,6 +135,26 @@ class MemberAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         # A member with a points history is never deleted; deactivate the user instead.
         return False
+
+    @admin.action(
+        description=_("Remove the phone number (the member can add and confirm it again)"),
+        permissions=["change"],
+    )
+    def remove_phone(self, request, queryset) -> None:
+        removed = 0
+        for member in queryset.exclude(phone=""):
+            phone_remove(member=member)
+            removed += 1
+        self.message_user(
+            request,
+            ngettext(
+                "The phone number of %d member was removed.",
+                "The phone numbers of %d members were removed.",
+                removed,
+            )
+            % removed,
+            messages.SUCCESS,
+        )
 
     @admin.display(description=_("card number"), ordering="card_number")
     def card_display(self, member: Member) -> str:

@@ -4,7 +4,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from members.identifiers import phone_normalize
+from members.identifiers import (
+    PhoneNumberInvalid,
+    digits_ascii,
+    phone_has_digits,
+    phone_to_e164,
+)
 from members.models import Member
 from referrals.codes import referral_code_normalize
 from referrals.services import referral_code_find
@@ -57,7 +62,10 @@ class ProfileForm(NameFields):
         label=_("Phone"),
         max_length=30,
         required=False,
-        help_text=_("Staff can find you by this number at the till."),
+        help_text=_(
+            "Staff can find you by this number at the till once you confirm it with the code "
+            "we text to it."
+        ),
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
     birthday = forms.DateField(
@@ -76,17 +84,25 @@ class ProfileForm(NameFields):
         super().__init__(*args, **kwargs)
 
     def clean_phone(self) -> str:
-        phone = phone_normalize(self.cleaned_data["phone"])
-        if not phone:
+        """E.164, or '' when the field was emptied. Whether another member has the number is
+        never said here: the verification code decides (`members/phones.py`)."""
+        raw = self.cleaned_data["phone"]
+        if not raw.strip():
             return ""
-        if not 6 <= len(phone.lstrip("+")) <= 15:
-            raise forms.ValidationError(_("Enter a phone number of 6 to 15 digits."))
-        taken = Member.objects.filter(phone=phone).exclude(pk=self.member.pk).exists()
-        if taken:
+        if not phone_has_digits(raw):
+            # Not read as "no number": a slip of the keyboard must not erase the stored one.
             raise forms.ValidationError(
-                _("This phone number belongs to another member. Ask staff for help.")
+                _("A phone number is made of digits. To remove your number, empty the field.")
             )
-        return phone
+        try:
+            return phone_to_e164(raw)
+        except PhoneNumberInvalid:
+            raise forms.ValidationError(
+                _(
+                    "This is not a phone number we can send a text to. Type the whole number, "
+                    "with its country code (such as +44) if it is from another country."
+                )
+            ) from None
 
     def clean_birthday(self) -> datetime.date | None:
         birthday = self.cleaned_data["birthday"]
@@ -97,3 +113,26 @@ class ProfileForm(NameFields):
         if birthday.year < 1900:
             raise forms.ValidationError(_("Enter a birthday after 1900."))
         return birthday
+
+
+class PhoneCodeForm(forms.Form):
+    """The code of the text message, as typed (spaces and any script's digits are fine)."""
+
+    code = forms.CharField(
+        label=_("Code from the text message"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "autocapitalize": "off",
+                "spellcheck": "false",
+            }
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code = "".join(digits_ascii(self.cleaned_data["code"]).split())
+        if len(code) != 6 or not code.isdigit() or not code.isascii():
+            raise forms.ValidationError(_("Enter the 6 digits of the code."))
+        return code

@@ -76,7 +76,13 @@ class Member(models.Model):
         _("phone"),
         max_length=20,
         blank=True,
-        help_text=_("Digits only, with a leading + for an international number."),
+        help_text=_("In E.164 (+15550100002). It finds the member at the till only once verified."),
+    )
+    phone_verified_at = models.DateTimeField(
+        _("phone verified"),
+        null=True,
+        blank=True,
+        help_text=_("When the member typed the code sent to this number."),
     )
     birthday = models.DateField(_("birthday"), null=True, blank=True)
     reminder_emails = models.BooleanField(
@@ -97,8 +103,16 @@ class Member(models.Model):
         verbose_name_plural = _("members")
         permissions = [("use_staff_desk", _("Can use the staff desk"))]
         constraints = [
+            # Only a verified number is one member's: anyone may type a number, so an
+            # unverified claim must never block its owner (docs/architecture.md, "Phones").
             models.UniqueConstraint(
-                fields=["phone"], condition=~Q(phone=""), name="member_phone_unique"
+                fields=["phone"],
+                condition=Q(phone_verified_at__isnull=False),
+                name="member_phone_verified_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(phone_verified_at__isnull=True) | ~Q(phone=""),
+                name="member_phone_verified_not_empty",
             ),
         ]
 
@@ -108,3 +122,37 @@ class Member(models.Model):
     @property
     def display_name(self) -> str:
         return self.user.get_full_name() or self.user.email
+
+    @property
+    def phone_is_verified(self) -> bool:
+        return bool(self.phone) and self.phone_verified_at is not None
+
+
+class PhoneVerification(models.Model):
+    """The one-time code that proves a member holds the number on their profile.
+
+    One per member: a new code replaces the old. The code itself is never stored, only its
+    HMAC (`members/phones.py`). `sent` is False when no message went out because another
+    member has verified the number; such a code can never be typed right, and the member's
+    pages look the same as when it was sent.
+    """
+
+    member = models.OneToOneField(
+        Member,
+        on_delete=models.CASCADE,
+        related_name="phone_verification",
+        verbose_name=_("member"),
+    )
+    phone = models.CharField(_("phone"), max_length=20)
+    code_hash = models.CharField(_("code hash"), max_length=128, editable=False)
+    sent = models.BooleanField(_("sent"), default=False)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    created_at = models.DateTimeField(_("created"))
+    expires_at = models.DateTimeField(_("expires"))
+
+    class Meta:
+        verbose_name = _("phone verification")
+        verbose_name_plural = _("phone verifications")
+
+    def __str__(self) -> str:
+        return f"{self.member_id}: {self.phone}"

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from loyalty.models import PointsEntry, Purchase
 from loyalty.services.ledger import lock_accounts, points_forfeit_locked
-from members.models import Member
+from members.models import Member, PhoneVerification
 from referrals.models import Referral, ReferralCode
 from rewards.models import Redemption, RedemptionStatus
 from rewards.services import redemption_void
@@ -33,6 +33,7 @@ def member_data_export(*, member: Member) -> dict:
             "first_name": user.first_name,
             "last_name": user.last_name,
             "phone": member.phone,
+            "phone_verified_at": _when(member.phone_verified_at),
             "birthday": member.birthday.isoformat() if member.birthday else None,
             "card_number": member.card_number,
             "joined_at": _when(member.joined_at),
@@ -118,6 +119,8 @@ def member_close(*, member: Member) -> Member:
     user.set_unusable_password()
     user.save()
     member.phone = ""
+    member.phone_verified_at = None
+    PhoneVerification.objects.filter(member=member).delete()
     member.birthday = None
     member.reminder_emails = False
     member.marketing_emails = False

@@ -33,10 +33,18 @@ def member_find(*, query: str) -> Member | None:
         member = member_get_by_card(card_number=card_number)
         if member is not None:
             return member
-    phone = phone_normalize(query)
-    if len(phone.lstrip("+")) >= 6:
-        return _members().filter(phone=phone).first()
-    return None
+    return member_get_by_phone(phone=query)
+
+
+def member_get_by_phone(*, phone: str) -> Member | None:
+    """The member who verified this number, read as the profile reads it (`phone_to_e164`).
+
+    An unverified number never finds anyone: anybody may type any number on their profile.
+    """
+    phone = phone_normalize(phone)
+    if not phone:
+        return None
+    return _members().filter(phone=phone, phone_verified_at__isnull=False).first()
 
 
 def member_for_user(user) -> Member | None:

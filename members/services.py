@@ -5,10 +5,12 @@ import datetime
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from loyalty.services import points_account_open, signup_bonus_grant
-from members.identifiers import card_number_generate, phone_normalize
+from members.identifiers import card_number_generate, phone_to_e164
 from members.models import Member, User
+from members.phones import PhoneChange, phone_set_locked
 from members.roles import PROGRAM_MANAGERS, STORE_STAFF
 from members.unsubscribe import PURPOSES
 from referrals.services import referral_code_for
@@ -19,10 +21,6 @@ _CARD_NUMBER_ATTEMPTS = 8
 
 class CardNumberExhausted(RuntimeError):
     """No free card number was found; the number space needs widening."""
-
-
-class PhoneInUse(ValueError):
-    """Another member already has this phone number."""
 
 
 @transaction.atomic
@@ -58,9 +56,15 @@ def member_register(
     first_name: str = "",
     last_name: str = "",
     phone: str = "",
+    phone_verified: bool = False,
     email_verified: bool = False,
 ) -> Member:
-    """Create a customer account directly (demo data, support desk); sign-up goes via allauth."""
+    """Create a customer account directly (demo data, support desk); sign-up goes via allauth.
+
+    `phone` is read by `phone_to_e164` (`PhoneNumberInvalid` when it is no number). It stays
+    unverified unless `phone_verified` says the caller saw proof (demo data, a support desk
+    that checked it); a number another member has verified is then an `IntegrityError`.
+    """
     user = User.objects.create_user(
         email=email, password=password, first_name=first_name, last_name=last_name
     )
@@ -68,8 +72,9 @@ def member_register(
         email_address_mark_verified(user=user)
     member = member_create(user=user)
     if phone:
-        member.phone = phone_normalize(phone)
-        member.save(update_fields=["phone"])
+        member.phone = phone_to_e164(phone)
+        member.phone_verified_at = timezone.now() if phone_verified else None
+        member.save(update_fields=["phone", "phone_verified_at"])
     return member
 
 
@@ -90,25 +95,26 @@ def member_profile_update(
     birthday: datetime.date | None,
     reminder_emails: bool,
     marketing_emails: bool,
-) -> Member:
-    """Save what the member may change about themselves. The caller validated the input.
+) -> PhoneChange:
+    """Save what the member may change about themselves. The caller validated the input;
+    `phone` is E.164 or '' (`members.forms.ProfileForm`).
 
-    Raises `PhoneInUse` when another member took the phone number in the meantime.
+    A new phone number is saved unverified and a code is sent for it (`members/phones.py`);
+    `PhoneCodesTooMany` when none may be sent now, and then nothing is saved.
     """
+    locked = Member.objects.select_for_update(of=("self",)).get(pk=member.pk)
+    change = phone_set_locked(member=locked, phone=phone)
     user = member.user
     user.first_name = first_name.strip()
     user.last_name = last_name.strip()
     user.save(update_fields=["first_name", "last_name"])
-    member.phone = phone_normalize(phone)
-    member.birthday = birthday
-    member.reminder_emails = reminder_emails
-    member.marketing_emails = marketing_emails
-    try:
-        with transaction.atomic():
-            member.save(update_fields=["phone", "birthday", "reminder_emails", "marketing_emails"])
-    except IntegrityError as error:
-        raise PhoneInUse(member.phone) from error
-    return member
+    locked.birthday = birthday
+    locked.reminder_emails = reminder_emails
+    locked.marketing_emails = marketing_emails
+    locked.save(update_fields=["birthday", "reminder_emails", "marketing_emails"])
+    for field in ("phone", "phone_verified_at", "birthday", "reminder_emails", "marketing_emails"):
+        setattr(member, field, getattr(locked, field))
+    return PhoneChange(member=member, code_requested=change.code_requested)
 
 
 STORE_STAFF_GROUP = STORE_STAFF

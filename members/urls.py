@@ -1,6 +1,6 @@
 from django.urls import path
 
-from members import privacy_views, views
+from members import phone_views, privacy_views, views
 
 app_name = "members"
 
@@ -10,6 +10,8 @@ urlpatterns = [
     path("card/", views.card, name="card"),
     path("card.png", views.card_png, name="card_png"),
     path("profile/", views.profile, name="profile"),
+    path("profile/phone/", phone_views.phone_verify, name="phone_verify"),
+    path("profile/phone/new-code/", phone_views.phone_code_resend, name="phone_code_resend"),
     path("profile/my-data.json", privacy_views.data_export, name="data_export"),
     path("profile/close/", privacy_views.close_account, name="close_account"),
 ]

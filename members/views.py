@@ -21,10 +21,11 @@ from loyalty.selectors import (
 from loyalty.services.program import program_timezone
 from members.decorators import member_required
 from members.forms import ProfileForm
-from members.identifiers import card_number_format
+from members.identifiers import card_number_format, phone_format
 from members.models import Member
+from members.phones import PhoneCodesTooMany
 from members.qr import qr_png, qr_svg
-from members.services import PhoneInUse, member_profile_update
+from members.services import member_profile_update
 
 
 @require_GET
@@ -160,7 +161,7 @@ def profile(request: HttpRequest, member: Member) -> HttpResponse:
     initial = {
         "first_name": member.user.first_name,
         "last_name": member.user.last_name,
-        "phone": member.phone,
+        "phone": phone_format(member.phone) if member.phone else "",
         "birthday": member.birthday,
         "reminder_emails": member.reminder_emails,
         "marketing_emails": member.marketing_emails,
@@ -168,12 +169,21 @@ def profile(request: HttpRequest, member: Member) -> HttpResponse:
     form = ProfileForm(request.POST or None, member=member, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            member_profile_update(member=member, **form.cleaned_data)
-        except PhoneInUse:
-            form.add_error(
-                "phone", _("This phone number belongs to another member. Ask staff for help.")
-            )
+            change = member_profile_update(member=member, **form.cleaned_data)
+        except PhoneCodesTooMany as error:
+            form.add_error("phone", str(error.message))
         else:
+            if change.code_requested:
+                # The same words whether or not a message went out (members/phones.py).
+                messages.success(
+                    request,
+                    _("Your profile is saved. We sent a code to your new number: type it here."),
+                )
+                return redirect("members:phone_verify")
             messages.success(request, _("Your profile is saved."))
             return redirect("members:profile")
-    return render(request, "members/profile.html", {"member": member, "form": form})
+    return render(
+        request,
+        "members/profile.html",
+        {"member": member, "form": form, "phone_display": phone_format(member.phone)},
+    )

@@ -5,6 +5,7 @@ import os
 import pytest
 from django.core.cache import cache
 
+from loyalty.platform import sms
 from tests.factories import (
     LONG_AGO,
     create_customer,
@@ -64,10 +65,13 @@ def _ledger_audit(request):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate-limit counters and cached values never leak from one test into the next."""
+    """Rate-limit counters, cached values and sent text messages never leak from one test
+    into the next."""
     cache.clear()
+    sms.outbox.clear()
     yield
     cache.clear()
+    sms.outbox.clear()
 
 
 @pytest.fixture

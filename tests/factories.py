@@ -35,6 +35,7 @@ def create_customer(
     first_name: str = "Test",
     last_name: str = "Member",
     phone: str = "",
+    phone_verified: bool = False,
     joined_at: datetime.datetime | None = None,
 ) -> Member:
     """A member who signs up now, or who joined at `joined_at` (`LONG_AGO`: before any time a
@@ -45,6 +46,7 @@ def create_customer(
         first_name=first_name,
         last_name=last_name,
         phone=phone,
+        phone_verified=phone_verified,
         email_verified=True,
     )
     if joined_at is not None:

@@ -9,6 +9,8 @@ from django.urls import reverse
 
 from engagement.services.checkout import checkout_purchase
 from loyalty.models import PointsEntry, Purchase
+from members.models import Member
+from members.services import member_profile_update
 from rewards.models import Redemption
 from tests.loyalty.points import base_rule, line
 from tests.rewards.catalogue import give_points, make_reward
@@ -22,6 +24,8 @@ HOSTILE = [
     "Infinity",
     "abc",
     "\uff11\uff12",  # full-width digits
+    "\uff11\uff12\uff13\uff14\uff15\uff16",  # six of them, as a phone code
+    "\u0665\u0665\u0665\u0660\u0661\u0660\u0660\u0660\u0660\u0662",  # Arabic-Indic digits
     "\x00\x01\x02",
     "a" * 5000,
     "<script>alert(1)</script>",
@@ -33,13 +37,28 @@ HOSTILE = [
 
 
 def _snapshot():
-    return (Purchase.objects.count(), PointsEntry.objects.count(), Redemption.objects.count())
+    return (
+        Purchase.objects.count(),
+        PointsEntry.objects.count(),
+        Redemption.objects.count(),
+        list(Member.objects.order_by("pk").values_list("phone", "phone_verified_at")),
+    )
 
 
 @pytest.fixture
 def world(customer, store, staff_user, manager_user):
     base_rule("1")
     give_points(customer, 100)
+    # A number waiting for its code, so that the code page checks what is typed.
+    member_profile_update(
+        member=customer,
+        first_name="Alice",
+        last_name="Andersen",
+        phone="+15550100002",
+        birthday=None,
+        reminder_emails=True,
+        marketing_emails=False,
+    )
     # A desk purchase above the program's total limit, held for a manager's review.
     held = checkout_purchase(
         member=customer, store=store, external_id="held-1", lines=[line("9000")], actor=staff_user
@@ -107,6 +126,8 @@ def _forms(customer, world):
                 "birthday": value,
             },
         ),
+        ("customer", reverse("members:phone_verify"), lambda value: {"code": value}),
+        ("customer", reverse("members:phone_code_resend"), lambda value: {"code": value}),
         ("customer", reverse("members:close_account"), lambda value: {"password": value}),
         (
             "anonymous",

@@ -104,6 +104,8 @@ EXPECTATIONS: dict[str, dict[str, object]] = {
     "members:card":             expect(LOGIN,    200,      200,      404,      404,      404),
     "members:card_png":         expect(LOGIN,    200,      200,      404,      404,      404),
     "members:profile":          expect(LOGIN,    200,      200,      404,      404,      404),
+    "members:phone_verify":     expect(LOGIN,    200,      200,      404,      404,      404),
+    "members:phone_code_resend": expect(LOGIN,   405,      405,      404,      404,      404),
     "members:data_export":      expect(LOGIN,    200,      200,      404,      404,      404),
     "members:close_account":    expect(LOGIN,    200,      200,      404,      404,      404),
     "member_rewards:list":      expect(LOGIN,    200,      200,      404,      404,      404),

@@ -3,7 +3,9 @@
 - the Django admin's log-in (`admin_login_limited`): failed attempts per client IP and per
   email typed;
 - the staff desk's lookups (`staff_lookup_allowed`): member searches and voucher checks per
-  signed-in user, so that guessing card numbers or voucher codes is throttled and logged.
+  signed-in user, so that guessing card numbers or voucher codes is throttled and logged;
+- the referral landing, per client IP; the phone codes sent by text message (`PHONE_CODES`),
+  per member and per number.
 
 Counters live in the default cache, so every web process shares them (Redis in production,
 see `CACHES`). Each limit is a fixed window: the key names the window, `cache.add` creates the
@@ -42,6 +44,9 @@ ADMIN_LOGIN_FAILURES = Limit(name="admin-login-failed", count=5, period=5 * 60)
 STAFF_LOOKUPS = Limit(name="staff-lookup", count=30, period=60)
 # The public referral landing `/r/<code>/`: per client IP, so codes cannot be tried in bulk.
 REFERRAL_LANDINGS = Limit(name="referral-landing", count=30, period=60)
+# Phone verification codes sent by text message: per member and per number, so that nobody
+# runs up the SMS bill or floods a stranger's phone (members/phones.py counts both).
+PHONE_CODES = Limit(name="phone-code", count=3, period=15 * 60)
 
 
 def _key(limit: Limit, identity: str, *, now: float) -> str:

@@ -9,8 +9,10 @@ emails written to files, all under `var/`.
 from pathlib import Path
 
 import environ
+import phonenumbers
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -213,6 +215,23 @@ if EMAIL_URL:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = str(VAR_DIR / "mail")
+
+# --- Text messages (SMS) --------------------------------------------------------------------
+# The one-time codes that verify a member's phone number. Like EMAIL_BACKEND: a dotted path to a
+# class with `send_messages(messages)` (loyalty/platform/sms.py). On one machine the codes are
+# written to files under var/sms/; production settings refuse to start until this is set.
+# (An empty variable, as .env.example leaves it, means the default.)
+LOYALTY_SMS_BACKEND = (
+    env.str("LOYALTY_SMS_BACKEND", default="").strip() or "loyalty.platform.sms.FileBackend"
+)
+LOYALTY_SMS_FILE_PATH = env.str("LOYALTY_SMS_FILE_PATH", default="").strip() or str(VAR_DIR / "sms")
+# Numbers typed without a country code are read in this region (ISO 3166 code, such as "US").
+LOYALTY_PHONE_REGION = (env.str("LOYALTY_PHONE_REGION", default="").strip() or "US").upper()
+if LOYALTY_PHONE_REGION not in phonenumbers.SUPPORTED_REGIONS:
+    raise ImproperlyConfigured(
+        f"LOYALTY_PHONE_REGION must be a two-letter region code such as US or GB, "
+        f"not {LOYALTY_PHONE_REGION!r}."
+    )
 
 # --- Internationalisation and the program ---------------------------------------------------
 LANGUAGE_CODE = "en"

@@ -17,6 +17,9 @@ _REQUIRED = (
     "DATABASE_URL",
     "REDIS_URL",
     "LOYALTY_BASE_URL",
+    # Phone codes go out by text message; no default, so that they never land in files on a
+    # server by accident (docs/deploy.md, "Text messages").
+    "LOYALTY_SMS_BACKEND",
 )
 # As long as Django's own deployment check asks (security.W009).
 SECRET_KEY_MIN_LENGTH = 50
@@ -51,6 +54,11 @@ def _refusals() -> list[str]:
         problems.append(
             "LOYALTY_BASE_URL must be the portal's public address, such as "
             "https://loyalty.example.com"
+        )
+    if env.str("LOYALTY_SMS_BACKEND").strip() == "loyalty.platform.sms.LocmemBackend":
+        problems.append(
+            "LOYALTY_SMS_BACKEND is the test suite's in-memory backend, which sends nothing; "
+            "name the provider's backend (or loyalty.platform.sms.FileBackend on purpose)"
         )
     if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         problems.append("Production settings need DATABASE_URL to point at PostgreSQL")

@@ -10,6 +10,7 @@ ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="mand
 # Two-factor sign-in is required, as in production; a test that needs it off says so.
 LOYALTY_MFA_REQUIRED = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+LOYALTY_SMS_BACKEND = "loyalty.platform.sms.LocmemBackend"  # sent messages in sms.outbox
 CELERY_TASK_ALWAYS_EAGER = False
 WHITENOISE_AUTOREFRESH = True  # serve from the finders; no collectstatic before tests
 if not env.str("REDIS_URL", default=""):

@@ -68,11 +68,22 @@ def test_lookup_by_email_ignores_case(till, customer):
 
 
 def test_lookup_by_phone_ignores_punctuation(till, db):
-    member = create_customer(phone="+15550102000")
+    member = create_customer(phone="+15550102000", phone_verified=True)
 
     response = till.get(url("member-lookup"), {"phone": "+1 (555) 010-2000"})
 
     assert response.json()["card_number"] == member.card_number
+
+
+def test_only_a_verified_number_finds_a_member_in_the_api(till):
+    create_customer(email="una@example.com", phone="+15550100005")
+    verified = create_customer(email="vic@example.com", phone="+15550100002", phone_verified=True)
+
+    missed = till.get(url("member-lookup"), {"phone": "+15550100005"})
+    found = till.get(url("member-lookup"), {"phone": "\uff08555\uff09010-0002"})
+
+    assert (missed.status_code, missed.json()["code"]) == (404, "member_not_found")
+    assert (found.status_code, found.json()["card_number"]) == (200, verified.card_number)
 
 
 def test_lookup_by_phone_never_takes_a_card_number(till, customer):

@@ -50,7 +50,11 @@ def test_member_summary_authorization(client, request, who, status):
 @pytest.fixture
 def dora(db):
     return create_customer(
-        email="dora@example.com", first_name="Dora", last_name="Diaz", phone="+15550109999"
+        email="dora@example.com",
+        first_name="Dora",
+        last_name="Diaz",
+        phone="+15550109999",
+        phone_verified=True,
     )
 
 

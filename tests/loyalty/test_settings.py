@@ -16,6 +16,7 @@ PRODUCTION_ENV = {
     "DATABASE_URL": "postgres://loyalty@127.0.0.1:5432/loyalty",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "LOYALTY_BASE_URL": "https://loyalty.example.com",
+    "LOYALTY_SMS_BACKEND": "loyalty.platform.sms.FileBackend",
 }
 
 
@@ -38,7 +39,14 @@ def _python(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
 
 @pytest.mark.parametrize(
     "missing",
-    ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "LOYALTY_BASE_URL"],
+    [
+        "DJANGO_SECRET_KEY",
+        "DJANGO_ALLOWED_HOSTS",
+        "DATABASE_URL",
+        "REDIS_URL",
+        "LOYALTY_BASE_URL",
+        "LOYALTY_SMS_BACKEND",
+    ],
 )
 def test_production_refuses_to_start_without_a_secret(missing):
     env = {key: value for key, value in PRODUCTION_ENV.items() if key != missing}
@@ -109,6 +117,23 @@ def test_production_refuses_a_base_url_that_is_not_an_address(base_url):
 
     assert _refusal(result) == (
         "LOYALTY_BASE_URL must be the portal's public address, such as https://loyalty.example.com."
+    )
+
+
+def test_production_refuses_the_sms_backend_that_sends_nothing():
+    env = {**PRODUCTION_ENV, "LOYALTY_SMS_BACKEND": "loyalty.platform.sms.LocmemBackend"}
+
+    assert _refusal(_manage("check", env=env)) == (
+        "LOYALTY_SMS_BACKEND is the test suite's in-memory backend, which sends nothing; "
+        "name the provider's backend (or loyalty.platform.sms.FileBackend on purpose)."
+    )
+
+
+def test_production_refuses_a_phone_region_that_is_no_region():
+    result = _manage("check", env={**PRODUCTION_ENV, "LOYALTY_PHONE_REGION": "Atlantis"})
+
+    assert _refusal(result) == (
+        "LOYALTY_PHONE_REGION must be a two-letter region code such as US or GB, not 'ATLANTIS'."
     )
 
 

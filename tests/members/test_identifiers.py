@@ -4,12 +4,15 @@ import pytest
 
 from members.identifiers import (
     CARD_NUMBER_LENGTH,
+    PhoneNumberInvalid,
     card_number_format,
     card_number_generate,
     card_number_is_valid,
     card_number_normalize,
     luhn_check_digit,
+    phone_format,
     phone_normalize,
+    phone_to_e164,
 )
 
 
@@ -67,14 +70,62 @@ def test_card_numbers_are_read_with_spaces_and_dashes_and_printed_in_fours():
 
 
 @pytest.mark.parametrize(
-    ("raw", "normalized"),
+    ("raw", "e164"),
     [
-        ("+1 (555) 010-2000", "+15550102000"),
-        ("0044 20 7946 0000", "+442079460000"),
-        ("555.010.2000", "5550102000"),
-        ("  ", ""),
-        ("abc", ""),
+        ("(555) 010-0002", "+15550100002"),
+        ("5550100002", "+15550100002"),
+        ("+1 555 010 0002", "+15550100002"),
+        ("555.010.0002", "+15550100002"),
+        ("1 555 010 0002", "+15550100002"),
+        ("\uff15\uff15\uff15\uff10\uff11\uff10\uff10\uff10\uff10\uff12", "+15550100002"),
+        # Full-width plus, space, brackets and hyphen, as a Japanese keyboard types them.
+        (
+            "\uff0b\uff11\u3000\uff08\uff15\uff15\uff15\uff09\uff10\uff11\uff10"
+            "\uff0d\uff10\uff10\uff10\uff12",
+            "+15550100002",
+        ),
+        ("\u0665\u0665\u0665\u0660\u0661\u0660\u0660\u0660\u0660\u0662", "+15550100002"),
+        ("\u06f5\u06f5\u06f5\u06f0\u06f1\u06f0\u06f0\u06f0\u06f0\u06f2", "+15550100002"),
+        ("+1\u2013555\u2013010\u20130002", "+15550100002"),
+        ("0044 20 7946 0958", "+442079460958"),
+        ("+44 (0)20 7946 0958", "+442079460958"),
     ],
 )
-def test_phone_numbers_are_normalized_to_digits(raw, normalized):
-    assert phone_normalize(raw) == normalized
+def test_phone_numbers_of_any_digits_become_e164(raw, e164):
+    assert phone_to_e164(raw) == e164
+    assert phone_normalize(raw) == e164
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "",
+        "  ",
+        "abc",
+        "12-34",
+        "555",
+        "+1 555 010 0000 0000 0000",
+        "1-800-FLOWERS",
+        "555 010 0002 ext. 7",
+        "+",
+        "5550100002\x00",
+        "\u00b2\u00b3\u00b9",  # superscript digits are not decimal digits
+    ],
+)
+def test_what_is_no_phone_number_is_refused(raw):
+    with pytest.raises(PhoneNumberInvalid):
+        phone_to_e164(raw)
+    assert phone_normalize(raw) == ""
+
+
+def test_a_number_without_country_code_is_read_in_the_region_of_the_setting(settings):
+    settings.LOYALTY_PHONE_REGION = "GB"
+
+    assert phone_to_e164("020 7946 0958") == "+442079460958"
+    assert phone_to_e164("+1 555 010 0002") == "+15550100002"
+    assert phone_to_e164("555 010 0002", region="US") == "+15550100002"
+
+
+def test_phone_numbers_are_shown_in_the_international_format():
+    assert phone_format("+15550100002") == "+1 555-010-0002"
+    assert phone_format("+442079460958") == "+44 20 7946 0958"

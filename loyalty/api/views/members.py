@@ -17,9 +17,7 @@ from loyalty.api.views.base import (
     paginated,
 )
 from loyalty.selectors import entry_list
-from members.identifiers import phone_normalize
-from members.models import Member
-from members.selectors import member_find
+from members.selectors import member_find, member_get_by_phone
 
 
 class MemberNotFound(exceptions.NotFound):
@@ -27,21 +25,15 @@ class MemberNotFound(exceptions.NotFound):
     default_detail = _("No member has this card number.")
 
 
-def _member_by_phone(phone: str) -> Member | None:
-    """Exactly this phone number; `member_find` would also take a card number for one."""
-    phone = phone_normalize(phone)
-    if len(phone.lstrip("+")) < 6:
-        return None
-    return Member.objects.select_related("user", "points_account").filter(phone=phone).first()
-
-
 class MemberLookupView(StoreView):
     @extend_schema(
         operation_id="members_find",
         summary="Find a member by email or phone",
         description=(
-            "Exact matches only (the email ignoring case, the phone ignoring spaces and "
-            "punctuation): there is no search. Give exactly one of `email` and `phone`."
+            "Exact matches only (the email ignoring case; the phone read as the member's "
+            "profile reads it, in any digits, with the program's default country for a number "
+            "without a country code, and only once the member verified it by a code): there "
+            "is no search. Give exactly one of `email` and `phone`."
         ),
         tags=["members"],
         parameters=[
@@ -59,7 +51,8 @@ class MemberLookupView(StoreView):
         if "email" in query.validated_data:
             member = member_find(query=query.validated_data["email"])
         else:
-            member = _member_by_phone(query.validated_data["phone"])
+            # Not `member_find`, which would also take a card number for a phone.
+            member = member_get_by_phone(phone=query.validated_data["phone"])
         if member is None:
             raise exceptions.NotFound(
                 _("No member has this email or phone."), code="member_not_found"
