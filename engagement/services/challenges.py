@@ -8,6 +8,7 @@ reopens and gives its prize back. The running challenges are kept per process un
 program's rules version, like the engine's rule book.
 """
 
+import copy
 import datetime
 
 from django.db import transaction
@@ -55,6 +56,27 @@ def _qualifies(challenge: Challenge, purchase: Purchase, lines=None) -> bool:
     if challenge.category_id is not None:
         return any(line.category_id == challenge.category_id for line in kept)
     return True
+
+
+def _return_unqualifies(challenge: Challenge, purchase: Purchase, purchase_return) -> bool:
+    """Whether this return is what takes the purchase's stamp away: nothing of it is kept, or
+    it met the challenge's conditions just before the return and no longer does. The
+    conditions are today's; a purchase they would no longer stamp (a manager raised the
+    minimum since) keeps its stamp when a return of one line leaves the rest as it was."""
+    lines = list(purchase.lines.all())
+    if not any(line.returnable_quantity for line in lines):
+        return True
+    if _qualifies(challenge, purchase, lines):
+        return False
+    if purchase_return is None:
+        return True
+    given_back = {row.line_id: row.quantity for row in purchase_return.lines.all()}
+    before = []
+    for line in lines:
+        line_before = copy.copy(line)
+        line_before.returned_quantity -= given_back.get(line.pk, 0)
+        before.append(line_before)
+    return _qualifies(challenge, purchase, before)
 
 
 def _open_card(challenge: Challenge, account: PointsAccount) -> ChallengeCard | None:
@@ -158,7 +180,7 @@ def challenge_unstamp_returned(*, purchase: Purchase, purchase_return=None) -> i
     removed = 0
     stamps = ChallengeStamp.objects.filter(purchase=purchase).select_related("card", "challenge")
     for stamp in stamps:
-        if _qualifies(stamp.challenge, purchase):
+        if not _return_unqualifies(stamp.challenge, purchase, purchase_return):
             continue
         card, challenge = stamp.card, stamp.challenge
         stamp.delete()

@@ -198,6 +198,33 @@ def test_a_partial_return_that_still_qualifies_keeps_stamp_and_prize(customer, s
 
 
 @pytest.mark.django_db
+def test_a_return_is_judged_by_what_it_changes_not_by_conditions_raised_since(
+    customer, store, rules
+):
+    """The minimum went up after the card was stamped: returning one small line leaves the
+    purchase as far from today's minimum as it was, so its stamp and the prize stay; a later
+    return of all that is left takes them."""
+    offer = challenge(purchases_needed=2, min_amount=Decimal("20"), reward_points=50)
+    first = buy(customer, store, "r1", line("25"), line("5"))
+    buy(customer, store, "r2", line("25"))
+    offer.min_amount = Decimal("50")
+    offer.save()
+    small = first.lines.get(amount=Decimal("5"))
+
+    checkout_return(purchase=first, lines=[ReturnRequest(line_id=small.pk, quantity=1)])
+
+    assert card_state() == (2, True, True)
+    assert stamped() == ["r1", "r2"]
+    assert state(customer) == (25 + 25 + 50, 0, 0, 4)
+
+    checkout_return(purchase=first, lines=None)
+
+    assert card_state() == (1, False, False)
+    assert stamped() == ["r2"]
+    assert state(customer) == (25, 0, 0, 6)
+
+
+@pytest.mark.django_db
 def test_a_refused_return_leaves_card_and_prize(customer, store, rules):
     challenge(purchases_needed=2, reward_points=50)
     first = buy(customer, store, "r1", line("25"))
