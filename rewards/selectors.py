@@ -3,11 +3,26 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
+from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from rewards.models import Cause, Redemption, RedemptionStatus, Reward, RewardKind
+from loyalty.selectors.shift import (
+    ShiftFigures,
+    ShiftKey,
+    recorder_of,
+    shift_scope,
+    via_api_key,
+)
+from loyalty.services.program import program_day_bounds
+from rewards.models import (
+    Cause,
+    Redemption,
+    RedemptionChannel,
+    RedemptionStatus,
+    Reward,
+    RewardKind,
+)
 from rewards.services import redemptions_counted_for_limit, reward_availability_problem
 
 COUNTED = ~Q(redemptions__status=RedemptionStatus.VOID)
@@ -143,3 +158,64 @@ def rewards_within_reach(
     if redeemable is None:
         redeemable = rewards_redeemable_now()
     return [reward for reward in redeemable if reward.points_cost <= balance][:limit]
+
+
+def shift_redemption_figures(
+    *, day: datetime.date, store_id: int | None = None, user_id: int | None = None
+) -> dict[ShiftKey, ShiftFigures]:
+    """Counter redemptions and vouchers used on `day`, per store and recorder (two queries), in
+    the shape of `loyalty.selectors.shift.shift_sale_figures`.
+
+    A redemption counts at the counter (or through a till's API key), never online; a voided
+    one still counts on the day it was made. A voucher counts as used when it was shown and
+    used after it was issued: what a counter redemption or a donation hands over at once is
+    not a voucher someone brought in.
+    """
+    start, end = program_day_bounds(day)
+    figures: dict[ShiftKey, ShiftFigures] = {}
+    redeemed = shift_scope(
+        Redemption.objects.filter(
+            issued_at__gte=start,
+            issued_at__lt=end,
+            channel__in=[RedemptionChannel.COUNTER, RedemptionChannel.API],
+            store__isnull=False,
+        ),
+        store_field="store_id",
+        user_field="issued_by_id",
+        store_id=store_id,
+        user_id=user_id,
+    )
+    for row in (
+        redeemed.annotate(via_api=via_api_key("api_key"))
+        .values("store_id", "issued_by_id", "via_api")
+        .annotate(n_redemptions=Count("pk"), n_points=Sum("points"))
+        .order_by()
+    ):
+        key = (row["store_id"], recorder_of(user_id=row["issued_by_id"], via_api=row["via_api"]))
+        figures[key] = figures.get(key, ShiftFigures()) + ShiftFigures(
+            redemptions=row["n_redemptions"], redeemed_points=row["n_points"]
+        )
+    used = shift_scope(
+        Redemption.objects.filter(
+            fulfilled_at__gte=start,
+            fulfilled_at__lt=end,
+            fulfilled_at__gt=F("issued_at"),
+            fulfilled_store__isnull=False,
+        ),
+        store_field="fulfilled_store_id",
+        user_field="fulfilled_by_id",
+        store_id=store_id,
+        user_id=user_id,
+    )
+    for row in (
+        used.annotate(via_api=via_api_key("fulfilled_api_key"))
+        .values("fulfilled_store_id", "fulfilled_by_id", "via_api")
+        .annotate(n_used=Count("pk"))
+        .order_by()
+    ):
+        key = (
+            row["fulfilled_store_id"],
+            recorder_of(user_id=row["fulfilled_by_id"], via_api=row["via_api"]),
+        )
+        figures[key] = figures.get(key, ShiftFigures()) + ShiftFigures(vouchers_used=row["n_used"])
+    return figures

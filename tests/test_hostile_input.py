@@ -178,6 +178,9 @@ def _filters(world):
             },
         ),
         ("manager", reverse("review:index"), lambda value: {"days": value, "page": value}),
+        # The shift summary: a manager's day and store; staff's are ignored, never an error.
+        ("manager", reverse("staff:shift"), lambda value: {"day": value, "store": value}),
+        ("staff", reverse("staff:shift"), lambda value: {"day": value, "store": value}),
     ]
 
 

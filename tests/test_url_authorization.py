@@ -115,6 +115,8 @@ EXPECTATIONS: dict[str, dict[str, object]] = {
     # --- the staff desk (members.use_staff_desk, plus the action's own permission)
     "staff:desk":               expect(LOGIN,    403,      403,      403,      200,      200),
     "staff:member":             expect(LOGIN,    403,      403,      403,      200,      200),
+    # Staff see their own figures; managers any store's (tests/desk/test_shift.py).
+    "staff:shift":              expect(LOGIN,    403,      403,      403,      200,      200),
     "staff_points:purchase_new": expect(LOGIN,   403,      403,      403,      200,      200),
     "staff_points:purchase_preview": expect(LOGIN, 403,    403,      403,      405,      405),
     "staff_points:purchase_return": expect(LOGIN, 403,     403,      403,      200,      200),

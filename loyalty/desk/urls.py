@@ -2,11 +2,12 @@
 
 from django.urls import include, path
 
-from loyalty.desk import members, points, rewards
+from loyalty.desk import members, points, rewards, shift
 
-# Finding a member and their summary: `staff:desk`, `staff:member`.
+# Finding a member and their summary: `staff:desk`, `staff:member`; the shift summary.
 member_patterns = [
     path("", members.desk, name="desk"),
+    path("shift/", shift.shift_summary, name="shift"),
     path("members/<str:card_number>/", members.member_detail, name="member"),
 ]
 

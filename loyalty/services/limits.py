@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from loyalty.exceptions import LimitExceeded
 from loyalty.models import ApiKey, HoldStatus, OverLimitAction, ProgramSettings, Purchase
-from loyalty.services.program import program_timezone
+from loyalty.services.program import program_day_bounds, program_today
 
 
 @dataclass(frozen=True)
@@ -57,11 +57,7 @@ def limits_for(
 
 
 def _day_bounds(now: datetime.datetime) -> tuple[datetime.datetime, datetime.datetime]:
-    zone = program_timezone()
-    start = datetime.datetime.combine(
-        timezone.localtime(now, zone).date(), datetime.time(), tzinfo=zone
-    )
-    return start, start + datetime.timedelta(days=1)
+    return program_day_bounds(program_today(now))
 
 
 def issued_today(*, actor=None, api_key: ApiKey | None = None, now: datetime.datetime) -> int:

@@ -57,6 +57,21 @@ def program_timezone() -> ZoneInfo:
     return ZoneInfo(settings.TIME_ZONE)
 
 
+def program_today(now: datetime.datetime | None = None) -> datetime.date:
+    """The day it is at `now` (default: now) in the program's time zone."""
+    return timezone.localtime(now or timezone.now(), program_timezone()).date()
+
+
+def program_day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    """Where `day` starts and the next day starts, at midnight in the program's time zone: a
+    day's figures are the rows with `start <= time < end` (a day of a clock change is 23 or
+    25 hours long)."""
+    zone = program_timezone()
+    start = datetime.datetime.combine(day, datetime.time(), tzinfo=zone)
+    end = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time(), tzinfo=zone)
+    return start, end
+
+
 def lot_expires_at(
     program: ProgramSettings, earned_at: datetime.datetime
 ) -> datetime.datetime | None:
