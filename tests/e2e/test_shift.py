@@ -82,7 +82,7 @@ def test_staff_and_a_manager_read_the_shift_summary(journey):
     # On paper: the figures, without the site's navigation and buttons.
     staff.emulate_media(media="print")
     expect(staff.locator(".site-header")).to_be_hidden()
-    expect(staff.get_by_role("button", name="Print")).to_be_hidden()
+    expect(staff.locator("[data-print-button]")).to_be_hidden()
     journey.shot(staff, "staff-print")
     staff.emulate_media(media="screen")
 
@@ -119,3 +119,22 @@ def test_staff_and_a_manager_read_the_shift_summary(journey):
     _fits(manager, NARROW["width"])
     journey.shot(manager, "manager-phone")
     journey.assert_stayed_on_site_without_errors()
+
+
+def test_without_javascript_the_page_says_how_to_print_and_shows_no_dead_button(
+    browser, live_server
+):
+    create_staff(email="sam@example.com", store=create_store(code="downtown", name="Downtown"))
+    context = browser.new_context(
+        base_url=live_server.url, java_script_enabled=False, viewport=NARROW
+    )
+    try:
+        page = context.new_page()
+        page.goto("/staff/shift/")
+        log_in(page, "sam@example.com")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Shift summary")
+        expect(page.get_by_text("Nothing was recorded on this day.")).to_be_visible()
+        expect(page.get_by_text("use your browser's Print command")).to_be_visible()
+        expect(page.locator("[data-print-button]")).to_be_hidden()
+    finally:
+        context.close()
