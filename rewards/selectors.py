@@ -163,7 +163,8 @@ def rewards_within_reach(
 def shift_redemption_figures(
     *, day: datetime.date, store_id: int | None = None, user_id: int | None = None
 ) -> dict[ShiftKey, ShiftFigures]:
-    """Counter redemptions and vouchers used on `day`, per store and recorder (two queries), in
+    """Counter redemptions, vouchers used and redemptions voided on `day`, per store and
+    recorder (three queries), in
     the shape of `loyalty.selectors.shift.shift_sale_figures`.
 
     A redemption counts at the counter (or through a till's API key), never online; a voided
@@ -218,4 +219,26 @@ def shift_redemption_figures(
             recorder_of(user_id=row["fulfilled_by_id"], via_api=row["via_api"]),
         )
         figures[key] = figures.get(key, ShiftFigures()) + ShiftFigures(vouchers_used=row["n_used"])
+    # A void counts at the redemption's store; an online voucher belongs to none, so at the
+    # store of whoever voided it (the staff member's, the API key's).
+    voided = shift_scope(
+        Redemption.objects.filter(voided_at__gte=start, voided_at__lt=end).annotate(
+            where=Coalesce("store_id", "voided_by__store_id", "voided_api_key__store_id")
+        ),
+        store_field="where",
+        user_field="voided_by_id",
+        store_id=store_id,
+        user_id=user_id,
+    )
+    for row in (
+        voided.filter(where__isnull=False)
+        .annotate(via_api=via_api_key("voided_api_key"))
+        .values("where", "voided_by_id", "via_api")
+        .annotate(n_voids=Count("pk"), n_points=Sum("points"))
+        .order_by()
+    ):
+        key = (row["where"], recorder_of(user_id=row["voided_by_id"], via_api=row["via_api"]))
+        figures[key] = figures.get(key, ShiftFigures()) + ShiftFigures(
+            redemption_voids=row["n_voids"], redemption_voided_points=row["n_points"]
+        )
     return figures

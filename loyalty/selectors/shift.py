@@ -43,6 +43,8 @@ class ShiftFigures:
     redemptions: int = 0  # rewards redeemed for a member at the counter (or through the API)
     redeemed_points: int = 0
     vouchers_used: int = 0  # vouchers a member showed, validated and used
+    redemption_voids: int = 0  # redemptions voided, their points given back to the member
+    redemption_voided_points: int = 0
 
     def __add__(self, other: "ShiftFigures") -> "ShiftFigures":
         return ShiftFigures(

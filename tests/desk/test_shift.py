@@ -19,7 +19,7 @@ from loyalty.selectors.shift import ShiftFigures
 from loyalty.services import ReturnRequest
 from loyalty.services.api_keys import api_key_create
 from rewards.models import RedemptionChannel
-from rewards.services import reward_redeem, voucher_use
+from rewards.services import redemption_void, reward_redeem, voucher_use
 from tests.factories import create_staff, create_store
 from tests.loyalty.points import base_rule, line
 from tests.rewards.catalogue import give_points, make_reward
@@ -105,6 +105,14 @@ def day(customer, other_customer, store, uptown, staff_user, manager_user, uptow
             store=store,
         )
         voucher_use(code=bobs_voucher.code, actor=staff_user, store=store)
+        wrong_reward = reward_redeem(
+            member=customer,
+            reward=coffee,
+            channel=RedemptionChannel.COUNTER,
+            actor=staff_user,
+            store=store,
+        )
+        redemption_void(redemption=wrong_reward, actor=staff_user, store=store)
         _buy(customer, store, "d-4", "10.00", actor=manager_user)
         _buy(customer, store, "api-1", "30.00", api_key=till)
         reward_redeem(
@@ -128,9 +136,11 @@ SAM = ShiftFigures(
     returned_points=20,
     voids=1,
     voided_points=25,
-    redemptions=1,
-    redeemed_points=50,
+    redemptions=2,
+    redeemed_points=100,
     vouchers_used=1,
+    redemption_voids=1,
+    redemption_voided_points=50,
 )
 MORGAN = ShiftFigures(purchases=1, sales=Decimal("10.00"), points_issued=10)
 API = ShiftFigures(
@@ -163,6 +173,7 @@ def test_staff_see_their_own_figures_of_today_at_their_store(client, day, staff_
     assert "Downtown · Tuesday 10 March 2026" in html
     assert "9,065.50 USD" in html
     assert "9,000 points" in html  # the held purchase's points
+    assert "50 points given back" in html  # the voided redemption's
     assert "API / web shop" not in html
     assert "Uptown" not in html
 
@@ -207,9 +218,11 @@ def test_managers_see_each_staff_member_the_api_and_the_total_of_their_store(
         returned_points=20,
         voids=1,
         voided_points=25,
-        redemptions=2,
-        redeemed_points=100,
+        redemptions=3,
+        redeemed_points=150,
         vouchers_used=1,
+        redemption_voids=1,
+        redemption_voided_points=50,
     )
     html = response.content.decode()
     assert "API / web shop" in html
@@ -325,3 +338,25 @@ def test_the_figures_cost_the_same_queries_on_a_busy_day(
             _buy(customer, create_store(code=f"s{number}"), f"far-{number}", "3.00")
 
     assert (queries(staff_user), queries(manager_user)) == quiet
+
+
+def test_an_online_voucher_voided_at_the_desk_counts_at_the_store_that_voided_it(
+    client, other_customer, store, staff_user, uptown_staff
+):
+    give_points(other_customer, 100)
+    coffee = make_reward("coffee", points_cost=40)
+    with time_machine.travel(at(10, 9), tick=False):
+        voucher = reward_redeem(
+            member=other_customer, reward=coffee, channel=RedemptionChannel.ONLINE
+        )
+        redemption_void(redemption=voucher, actor=staff_user, store=store)
+
+    assert _rows(_page(client, staff_user)) == [
+        (
+            "downtown",
+            "staff",
+            "Sam",
+            ShiftFigures(redemption_voids=1, redemption_voided_points=40),
+        )
+    ]
+    assert _rows(_page(client, uptown_staff)) == []
