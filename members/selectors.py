@@ -32,8 +32,8 @@ def member_get_by_card(*, card_number: str) -> Member | None:
 def member_find(*, query: str) -> Member | None:
     """The one member that `query` names exactly: a card number, an email or a phone number.
 
-    Exact matches only, never a partial list: staff find the customer in front of them, and no
-    one can browse the member base by typing a few letters.
+    Exact matches only, never a partial list. A name, which may match several members, is
+    `member_search_by_name`'s, with its own minimum and maximum.
     """
     query = (query or "").strip()
     if not query:
