@@ -131,3 +131,31 @@ def phone_format(e164: str) -> str:
     except phonenumbers.NumberParseException:
         return e164
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+# --- Telling members apart without showing who they are (the desk's list of name matches) ---
+
+
+def name_letters(text: str) -> int:
+    """How many letters, in any script, `text` holds: the measure of a name search."""
+    return sum(1 for char in text or "" if char.isalpha())
+
+
+def email_mask(email: str) -> str:
+    """'alice@example.com' -> 'a***@example.com': enough to tell two Alices apart, never the
+    address itself."""
+    local, at, domain = (email or "").partition("@")
+    if not at:
+        return "***"
+    return f"{local[:1]}***@{domain}"
+
+
+def phone_mask(e164: str) -> str:
+    """'+15550100002' -> '••• 02': the last two digits only."""
+    digits = "".join(char for char in e164 or "" if char.isdigit())
+    return f"••• {digits[-2:]}" if len(digits) >= 2 else ""
+
+
+def card_last_four(card_number: str) -> str:
+    """'412345678901' -> '•••• 8901', as the member list at the desk shows a card."""
+    return f"•••• {card_number[-4:]}"

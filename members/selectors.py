@@ -1,9 +1,21 @@
 """Reads about members."""
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
 
-from members.identifiers import card_number_is_valid, card_number_normalize, phone_normalize
+from django.db.models import Q, QuerySet
+
+from members.identifiers import (
+    card_number_is_valid,
+    card_number_normalize,
+    name_letters,
+    phone_normalize,
+)
 from members.models import Member
+
+# A name search needs this many letters, so that one or two letters cannot page through the
+# member base; it lists at most NAME_SEARCH_LIMIT members and says "refine" beyond that.
+NAME_SEARCH_MIN_LETTERS = 3
+NAME_SEARCH_LIMIT = 10
 
 
 def _members() -> QuerySet[Member]:
@@ -20,8 +32,8 @@ def member_get_by_card(*, card_number: str) -> Member | None:
 def member_find(*, query: str) -> Member | None:
     """The one member that `query` names exactly: a card number, an email or a phone number.
 
-    Exact matches only, never a partial list: staff find the customer in front of them, and no
-    one can browse the member base by typing a few letters.
+    Exact matches only, never a partial list. A name, which may match several members, is
+    `member_search_by_name`'s, with its own minimum and maximum.
     """
     query = (query or "").strip()
     if not query:
@@ -45,6 +57,39 @@ def member_get_by_phone(*, phone: str) -> Member | None:
     if not phone:
         return None
     return _members().filter(phone=phone, phone_verified_at__isnull=False).first()
+
+
+@dataclass(frozen=True)
+class NameMatches:
+    """The open members a name search finds: `members` (at most `NAME_SEARCH_LIMIT`), and
+    whether more matched than that (`too_many`: the list is withheld, the search refined)."""
+
+    members: list[Member]
+    too_many: bool
+
+
+def member_search_by_name(*, query: str) -> NameMatches:
+    """Members whose first or last name holds each word of `query`, case-insensitively
+    ("ali and" finds Alice Andersen; so does "Andersen Alice").
+
+    Closed accounts and deactivated users are left out: the list is for serving someone at
+    the counter, and a closed member stays findable by card, email or phone. The caller checks
+    `name_letters(query) >= NAME_SEARCH_MIN_LETTERS` first; a shorter query finds no one here.
+    """
+    words = query.split()
+    if name_letters(query) < NAME_SEARCH_MIN_LETTERS:
+        return NameMatches(members=[], too_many=False)
+    members = _members().filter(user__is_active=True, points_account__closed_at__isnull=True)
+    for word in words:
+        members = members.filter(
+            Q(user__first_name__icontains=word) | Q(user__last_name__icontains=word)
+        )
+    found = list(
+        members.order_by("user__last_name", "user__first_name", "pk")[: NAME_SEARCH_LIMIT + 1]
+    )
+    if len(found) > NAME_SEARCH_LIMIT:
+        return NameMatches(members=[], too_many=True)
+    return NameMatches(members=found, too_many=False)
 
 
 def member_for_user(user) -> Member | None:

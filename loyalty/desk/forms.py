@@ -208,7 +208,7 @@ class PointsAdjustForm(forms.Form):
 
 class MemberSearchForm(forms.Form):
     q = forms.CharField(
-        label=_("Card number, email or phone"),
+        label=_("Card, voucher, phone, email or name"),
         max_length=254,
         widget=forms.TextInput(
             attrs={

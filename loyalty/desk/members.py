@@ -5,7 +5,9 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -16,10 +18,23 @@ from loyalty.platform import ratelimit
 from loyalty.selectors import entry_list, purchase_list_recent
 from loyalty.services.counter import store_may_change
 from loyalty.services.purchases import purchase_void_allowed
-from members.identifiers import card_number_format
+from members.identifiers import (
+    card_last_four,
+    card_number_format,
+    email_mask,
+    name_letters,
+    phone_has_digits,
+    phone_mask,
+)
 from members.models import Member
-from members.selectors import member_find, member_get_by_card
-from rewards.codes import voucher_code_format
+from members.selectors import (
+    NAME_SEARCH_LIMIT,
+    NAME_SEARCH_MIN_LETTERS,
+    member_find,
+    member_get_by_card,
+    member_search_by_name,
+)
+from rewards.codes import voucher_code_format, voucher_code_is_valid, voucher_code_normalize
 from rewards.models import Redemption, RedemptionStatus
 from rewards.selectors import redemption_list_for_member
 from rewards.services import redemption_void_allowed
@@ -38,21 +53,97 @@ def to_member(member: Member) -> HttpResponse:
     return redirect("staff:member", card_number=member.card_number)
 
 
+@dataclass(frozen=True)
+class MatchRow:
+    """One member of a name search's list: enough to pick the person in front of you, and no
+    more (a masked email and phone, the card's last four digits)."""
+
+    card_number: str
+    name: str
+    email: str
+    phone: str
+    card: str
+
+
+def _match_row(member: Member) -> MatchRow:
+    return MatchRow(
+        card_number=member.card_number,
+        name=member.user.get_full_name(),
+        email=email_mask(member.user.email),
+        # An unverified number is only a claim: it tells nobody apart.
+        phone=phone_mask(member.phone) if member.phone_is_verified else "",
+        card=card_last_four(member.card_number),
+    )
+
+
+def _voucher_code(query: str) -> str:
+    """The voucher code `query` is, or ''. A code that is all letters could be a name (one
+    ten-letter word in 30 passes the check character), so it counts only with a digit or the
+    printed dash; a letters-only one is tried as a name first (see `desk`)."""
+    code = voucher_code_normalize(query)
+    return code if voucher_code_is_valid(code) else ""
+
+
+def _to_voucher_check(code: str) -> HttpResponse:
+    """The voucher page, which counts the lookup itself and fills the box with the code."""
+    url = reverse("staff_rewards:vouchers")
+    return redirect(f"{url}?{urlencode({'code': voucher_code_format(code)})}")
+
+
+def _no_match(request: HttpRequest, form: MemberSearchForm) -> HttpResponse:
+    messages.error(
+        request,
+        _("No member matches that card number, email, phone or name. Check it and try again."),
+    )
+    return render(request, "desk/desk.html", {"form": form})
+
+
 @staff_desk_required
 @require_GET
 def desk(request: HttpRequest) -> HttpResponse:
+    """The one box: a card, a voucher code, a phone, an email, or three letters of a name.
+
+    Every path is one counted lookup (`staff_lookup_allowed`); a voucher code is counted by
+    the voucher page it is sent to. Only a name may find several members.
+    """
     form = MemberSearchForm(request.GET or None)
-    if form.is_valid():
-        if not ratelimit.staff_lookup_allowed(request, what="member search"):
-            return ratelimit.staff_lookup_refused(request)
-        member = member_find(query=form.cleaned_data["q"])
-        if member is not None:
-            return to_member(member)
+    if not form.is_valid():
+        return render(request, "desk/desk.html", {"form": form})
+    query = form.cleaned_data["q"]
+    may_check_vouchers = request.user.has_perm("rewards.use_voucher")
+    voucher_code = _voucher_code(query) if may_check_vouchers else ""
+    if voucher_code and not query.strip().isalpha():
+        return _to_voucher_check(voucher_code)
+    if not ratelimit.staff_lookup_allowed(request, what="member search"):
+        return ratelimit.staff_lookup_refused(request)
+    member = member_find(query=query)
+    if member is not None:
+        return to_member(member)
+    if "@" in query or phone_has_digits(query):
+        return _no_match(request, form)
+    if name_letters(query) < NAME_SEARCH_MIN_LETTERS:
         messages.error(
             request,
-            _("No member matches that card number, email or phone. Check it and try again."),
+            _("Type at least %(count)d letters of the member's name.")
+            % {"count": NAME_SEARCH_MIN_LETTERS},
         )
-    return render(request, "desk/desk.html", {"form": form})
+        return render(request, "desk/desk.html", {"form": form})
+    matches = member_search_by_name(query=query)
+    if len(matches.members) == 1:
+        return to_member(matches.members[0])
+    if matches.members:
+        rows = [_match_row(member) for member in matches.members]
+        return render(request, "desk/desk.html", {"form": form, "matches": rows})
+    if matches.too_many:
+        messages.warning(
+            request,
+            _("More than %(count)d members match that name. Refine your search: type more of it.")
+            % {"count": NAME_SEARCH_LIMIT},
+        )
+        return render(request, "desk/desk.html", {"form": form})
+    if voucher_code:
+        return _to_voucher_check(voucher_code)
+    return _no_match(request, form)
 
 
 @dataclass(frozen=True)

@@ -85,7 +85,7 @@ def test_manager_adds_a_reward_changes_an_earning_rule_and_the_next_purchase_fol
 
     # Before the change: 10 dollars earn 10 points.
     page.get_by_role("link", name="Staff desk", exact=True).click()
-    scan(page, page.get_by_label("Card number, email or phone"), "bea@example.com")
+    scan(page, page.get_by_label("Card, voucher, phone, email or name"), "bea@example.com")
     open_purchase_form(page)
     fill_basket_line(page, 1, description="Picnic basket", amount="10.00")
     expect(page.get_by_test_id("preview")).to_contain_text("This purchase earns 10 points.")
@@ -111,7 +111,7 @@ def test_manager_adds_a_reward_changes_an_earning_rule_and_the_next_purchase_fol
     # The next purchase earns under the new rule.
     page.get_by_role("link", name="View site").click()
     page.get_by_role("link", name="Staff desk", exact=True).click()
-    scan(page, page.get_by_label("Card number, email or phone"), "bea@example.com")
+    scan(page, page.get_by_label("Card, voucher, phone, email or name"), "bea@example.com")
     open_purchase_form(page)
     fill_basket_line(page, 1, description="Picnic basket", amount="10.00")
     preview = page.get_by_test_id("preview")

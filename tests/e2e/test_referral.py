@@ -80,7 +80,7 @@ def test_a_friend_joins_with_the_shared_link_buys_and_both_see_their_reward(jour
     staff.goto("/staff/")
     log_in(staff, "sam@example.com")
     expect(staff).to_have_url(journey.url("/staff/"))
-    scan(staff, staff.get_by_label("Card number, email or phone"), "nils@example.com")
+    scan(staff, staff.get_by_label("Card, voucher, phone, email or name"), "nils@example.com")
     expect(staff.get_by_role("heading", level=1)).to_have_text("Nils Norberg")
     open_purchase_form(staff)
     fill_basket_line(staff, 1, description="Groceries", amount="30.00")

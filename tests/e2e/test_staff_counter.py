@@ -45,7 +45,7 @@ def test_staff_record_a_purchase_redeem_validate_a_voucher_and_void_a_mistake(jo
     expect(staff.get_by_text("Working at Downtown")).to_be_visible()
     assert_accessible(staff, "desk")
     journey.shot(staff, "desk")
-    search_box = staff.get_by_label("Card number, email or phone")
+    search_box = staff.get_by_label("Card, voucher, phone, email or name")
     scan(staff, search_box, alice.card_number)
     expect(staff.get_by_role("heading", level=1)).to_have_text("Alice Andersen")
     expect(staff.get_by_test_id("balance")).to_have_text("50")
@@ -117,7 +117,7 @@ def test_staff_record_a_purchase_redeem_validate_a_voucher_and_void_a_mistake(jo
 
     # A mistyped amount, voided at once.
     staff.get_by_role("link", name="Back to the staff desk").click()
-    scan(staff, staff.get_by_label("Card number, email or phone"), alice.card_number)
+    scan(staff, staff.get_by_label("Card, voucher, phone, email or name"), alice.card_number)
     open_purchase_form(staff)
     fill_basket_line(staff, 1, description="Flat white", amount="150.00")
     staff.get_by_label("Receipt number").fill("R-1002")

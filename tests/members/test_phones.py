@@ -228,7 +228,7 @@ def test_only_a_verified_number_finds_a_member_at_the_desk(client, staff_user):
     ]
 
     assert missed.status_code == 200
-    assert "No member matches that card number, email or phone." in missed.content.decode()
+    assert "No member matches that card number, email, phone or name." in missed.content.decode()
     assert unverified.card_number not in missed.content.decode()
     assert found == [reverse("staff:member", args=[verified.card_number])] * 3
 
