@@ -136,5 +136,8 @@ def test_without_javascript_the_page_says_how_to_print_and_shows_no_dead_button(
         expect(page.get_by_text("Nothing was recorded on this day.")).to_be_visible()
         expect(page.get_by_text("use your browser's Print command")).to_be_visible()
         expect(page.locator("[data-print-button]")).to_be_hidden()
+        # The desk's camera button needs its script too: without it, no dead button either.
+        page.goto("/staff/")
+        expect(page.locator("[data-scan-button]")).to_be_hidden()
     finally:
         context.close()
