@@ -80,7 +80,18 @@ def test_staff_record_a_purchase_redeem_validate_a_voucher_and_void_a_mistake(jo
     )
     assert_accessible(staff, "counter-rewards")
     journey.shot(staff, "counter-rewards")
+    expect(staff.get_by_role("heading", name="Can redeem now")).to_be_visible()
+    expect(staff.get_by_test_id("redeemable").get_by_role("heading")).to_have_text(
+        ["Free filter coffee", "Free pastry"]
+    )
     staff.get_by_role("button", name="Redeem Free pastry").click()
+    # The confirmation step: nothing is spent until its own button.
+    expect(staff.get_by_role("heading", level=1)).to_have_text("Redeem this reward?")
+    expect(staff.get_by_test_id("confirm-points")).to_have_text("60")
+    expect(staff.get_by_test_id("confirm-balance")).to_have_text("71 now, 11 after")
+    assert_accessible(staff, "redeem-confirm")
+    journey.shot(staff, "redeem-confirm")
+    staff.get_by_role("button", name="Redeem Free pastry for 60 points").click()
     expect(
         staff.get_by_text("Redeemed Free pastry for 60 points. Hand over: Free pastry.")
     ).to_be_visible()
@@ -125,7 +136,22 @@ def test_staff_record_a_purchase_redeem_validate_a_voucher_and_void_a_mistake(jo
     staff.get_by_role("button", name="Record purchase").click()
     expect(staff.get_by_text("Purchase recorded: 150 points credited.")).to_be_visible()
     expect(staff.get_by_test_id("balance")).to_have_text("161")
-    staff.get_by_role("button", name="Void R-1002").click()
+    # A void refused without confirmation: the confirmation page, then "Keep the purchase".
+    staff.get_by_role("link", name="Void R-1002").click()
+    expect(staff.get_by_role("heading", level=1)).to_have_text("Void this purchase?")
+    expect(staff.get_by_test_id("confirm-summary")).to_have_text(
+        "Voiding R-1002 takes 150 points back from Alice Andersen. It cannot be undone."
+    )
+    expect(staff.get_by_test_id("confirm-balance")).to_have_text("161 now, 11 after")
+    assert_accessible(staff, "void-confirm")
+    journey.shot(staff, "void-confirm")
+    staff.get_by_role("link", name="Keep the purchase").click()
+    expect(staff.get_by_test_id("balance")).to_have_text("161")
+    expect(purchases.get_by_role("row").filter(has_text="R-1002")).not_to_contain_text("Voided")
+    journey.shot(staff, "void-kept")
+    # Then the void, confirmed.
+    staff.get_by_role("link", name="Void R-1002").click()
+    staff.get_by_role("button", name="Void purchase R-1002").click()
     expect(staff.get_by_text("Purchase voided: 150 points taken back.")).to_be_visible()
     expect(staff.get_by_test_id("balance")).to_have_text("11")
     mistake = purchases.get_by_role("row").filter(has_text="R-1002")
