@@ -10,6 +10,8 @@ from tests.factories import create_customer, create_staff, create_store
 from tests.loyalty.points import base_rule, category, rule
 from tests.rewards.catalogue import give_points, make_reward
 
+DESKTOP = {"width": 1280, "height": 900}
+
 
 def test_staff_record_a_purchase_redeem_validate_a_voucher_and_void_a_mistake(journey):
     alice = create_customer(email="alice@example.com", first_name="Alice", last_name="Andersen")
@@ -91,6 +93,11 @@ def test_staff_record_a_purchase_redeem_validate_a_voucher_and_void_a_mistake(jo
     expect(staff.get_by_test_id("confirm-balance")).to_have_text("71 now, 11 after")
     assert_accessible(staff, "redeem-confirm")
     journey.shot(staff, "redeem-confirm")
+    staff.set_viewport_size({"width": 390, "height": 844})
+    assert staff.evaluate("document.documentElement.scrollWidth") <= 390
+    assert_accessible(staff, "redeem-confirm-phone")
+    journey.shot(staff, "redeem-confirm-phone")
+    staff.set_viewport_size(DESKTOP)
     staff.get_by_role("button", name="Redeem Free pastry for 60 points").click()
     expect(
         staff.get_by_text("Redeemed Free pastry for 60 points. Hand over: Free pastry.")
@@ -145,6 +152,11 @@ def test_staff_record_a_purchase_redeem_validate_a_voucher_and_void_a_mistake(jo
     expect(staff.get_by_test_id("confirm-balance")).to_have_text("161 now, 11 after")
     assert_accessible(staff, "void-confirm")
     journey.shot(staff, "void-confirm")
+    staff.set_viewport_size({"width": 390, "height": 844})
+    assert staff.evaluate("document.documentElement.scrollWidth") <= 390
+    assert_accessible(staff, "void-confirm-phone")
+    journey.shot(staff, "void-confirm-phone")
+    staff.set_viewport_size(DESKTOP)
     staff.get_by_role("link", name="Keep the purchase").click()
     expect(staff.get_by_test_id("balance")).to_have_text("161")
     expect(purchases.get_by_role("row").filter(has_text="R-1002")).not_to_contain_text("Voided")
