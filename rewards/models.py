@@ -141,6 +141,13 @@ class Reward(models.Model):
     def allows_steps(self) -> bool:
         return self.kind in {RewardKind.STORE_CREDIT, RewardKind.DONATION}
 
+    def tier_allows(self, tier) -> bool:
+        """Whether a member in `tier` (None: no tier yet) may have this reward: the one home of
+        the rule for `reward_redeem` and the pages that list what a member can have."""
+        if self.minimum_tier_id is None:
+            return True
+        return tier is not None and tier.rank >= self.minimum_tier.rank
+
 
 class RedemptionStatus(models.TextChoices):
     ISSUED = "issued", _("Ready to use")

@@ -91,7 +91,8 @@ def redemptions_counted_for_limit(*, member, reward: Reward, now: datetime.datet
     return redemptions.count()
 
 
-def _redemption_value(reward: Reward, points: int, steps: int) -> Decimal | None:
+def redemption_value(reward: Reward, points: int) -> Decimal | None:
+    """What a redemption of `points` on `reward` is worth (the desk shows it before confirming)."""
     if reward.kind in {RewardKind.STORE_CREDIT, RewardKind.DONATION}:
         return points_cash_value(points)
     return reward.value
@@ -151,10 +152,9 @@ def reward_redeem(
     problem = reward_availability_problem(reward, now=now)
     if problem:
         raise RewardOutOfStock(problem) if reward.stock == 0 else RewardUnavailable(problem)
-    minimum_tier = reward.minimum_tier
-    if minimum_tier is not None and (account.tier is None or account.tier.rank < minimum_tier.rank):
+    if not reward.tier_allows(account.tier):
         raise RewardUnavailable(
-            _("This reward is for %(tier)s members and above.") % {"tier": minimum_tier.name}
+            _("This reward is for %(tier)s members and above.") % {"tier": reward.minimum_tier.name}
         )
     if reward.per_member_limit is not None:
         used = redemptions_counted_for_limit(member=member, reward=reward, now=now)
@@ -180,7 +180,7 @@ def reward_redeem(
         "reward": reward,
         "steps": steps,
         "points": points,
-        "value": _redemption_value(reward, points, steps),
+        "value": redemption_value(reward, points),
         "status": RedemptionStatus.FULFILLED if at_counter else RedemptionStatus.ISSUED,
         "channel": channel,
         "spend_entry": entry,

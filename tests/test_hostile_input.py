@@ -67,6 +67,10 @@ def world(customer, store, staff_user, manager_user):
     return make_reward("coffee", points_cost=50, stock=5), held
 
 
+def _confirm(value: str) -> dict:
+    return {"confirm": value}
+
+
 def _forms(customer, world):
     reward, held = world
     card = customer.card_number
@@ -107,6 +111,23 @@ def _forms(customer, world):
             "manager",
             reverse("staff_points:adjust", args=[card]),
             lambda value: {"points": value, "reason": value, "request_key": value},
+        ),
+        # The confirmation steps: a hostile `confirm` value is never a confirmation.
+        ("staff", reverse("staff_points:purchase_void", args=[card, held.pk]), _confirm),
+        (
+            "staff",
+            reverse("staff_points:purchase_return", args=[card, held.pk]),
+            lambda value: {
+                "return_key": value,
+                "confirm": value,
+                "edit": value,
+                **{f"line_{pk}": value for pk in held.lines.values_list("pk", flat=True)},
+            },
+        ),
+        (
+            "staff",
+            reverse("staff_rewards:redeem_confirm", args=[card, reward.pk]),
+            lambda value: {"steps": value, "request_key": value, "confirm": value},
         ),
         ("staff", reverse("staff:desk"), None),
         ("staff", reverse("staff_rewards:vouchers"), None),

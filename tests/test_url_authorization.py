@@ -120,7 +120,9 @@ EXPECTATIONS: dict[str, dict[str, object]] = {
     "staff_points:purchase_new": expect(LOGIN,   403,      403,      403,      200,      200),
     "staff_points:purchase_preview": expect(LOGIN, 403,    403,      403,      405,      405),
     "staff_points:purchase_return": expect(LOGIN, 403,     403,      403,      200,      200),
-    "staff_points:purchase_void": expect(LOGIN,  403,      403,      403,      405,      405),
+    # The void's confirmation page (GET changes nothing): to its recorder, staff; anyone else
+    # is sent back to the member page with the reason, as the void could only fail.
+    "staff_points:purchase_void": expect(LOGIN,  403,      403,      403,      200, REDIRECT),
     "staff_points:adjust":      expect(LOGIN,    403,      403,      403,      403,      200),
     "staff_rewards:redeem":     expect(LOGIN,    403,      403,      403,      200,      200),
     "staff_rewards:redeem_confirm": expect(LOGIN, 403,     403,      403,      405,      405),

@@ -21,6 +21,10 @@ MAX_LINE_QUANTITY = 100_000
 MAX_LINE_AMOUNT = Decimal("999999.99")
 MAX_ADJUSTMENT = 1_000_000
 
+# Sent only by a confirmation page's own button (`confirm=void`, `return`, `redeem`): a POST
+# without it, such as the old one-tap forms, is answered with the confirmation page.
+CONFIRM_FIELD = "confirm"
+
 _DESK_KEY = RegexValidator(r"^desk-[0-9a-f]{32}\Z", _("This form has expired; open it again."))
 
 
@@ -173,6 +177,14 @@ class PurchaseReturnForm(forms.Form):
                 _("Enter how many of at least one line come back."), code="nothing_returned"
             )
         return cleaned_data
+
+    def returned_rows(self) -> list[tuple[PurchaseLine, int, forms.BoundField]]:
+        """The lines coming back with their quantity, and every line's field (as a hidden
+        input on the confirmation page, so confirming posts the same quantities again)."""
+        return [
+            (line, self.cleaned_data.get(self.field_name(line)) or 0, self[self.field_name(line)])
+            for line in self.lines
+        ]
 
     def return_requests(self) -> list[ReturnRequest]:
         return [

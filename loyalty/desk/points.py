@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from engagement.services.checkout import checkout_purchase, checkout_return, checkout_void
 from loyalty.desk.decorators import desk_permission_required, desk_store_required
 from loyalty.desk.forms import (
+    CONFIRM_FIELD,
     PURCHASE_LINES_PREFIX,
     PointsAdjustForm,
     PurchaseForm,
@@ -31,7 +32,11 @@ from loyalty.services import (
     points_preview,
 )
 from loyalty.services.counter import store_may_change
-from loyalty.services.purchases import RecordedPurchase
+from loyalty.services.purchases import (
+    RecordedPurchase,
+    purchase_return_points,
+    purchase_void_problem,
+)
 
 
 def _purchase_or_404(member, purchase_id: int) -> Purchase:
@@ -202,9 +207,31 @@ def purchase_preview(request: HttpRequest, card_number: str) -> JsonResponse:
     return JsonResponse(_preview_payload(earning))
 
 
+def _confirmed(request: HttpRequest, action: str) -> bool:
+    """Only the confirmation page's own button sends `confirm=<action>`: any other POST (the
+    old one-tap form, a replayed link) is answered with the confirmation page."""
+    return request.method == "POST" and request.POST.get(CONFIRM_FIELD) == action
+
+
+def _confirm_context(member, purchase: Purchase, points: int) -> dict:
+    """What the confirmation pages say will happen to the member's points."""
+    balance = member.points_account.balance
+    return {
+        "member": member,
+        "purchase": purchase,
+        "points_back": points,
+        "balance": balance,
+        "balance_after": max(0, balance - points),
+        "points_owed": max(0, points - balance),
+        "confirm_field": CONFIRM_FIELD,
+    }
+
+
 @desk_store_required("loyalty.add_purchasereturn")
 @require_http_methods(["GET", "POST"])
 def purchase_return_new(request: HttpRequest, card_number: str, purchase_id: int) -> HttpResponse:
+    """Quantities first, then a confirmation page that says what comes back; only its own
+    button (`confirm=return`) records the return."""
     member = member_or_404(card_number)
     purchase = _purchase_or_404(member, purchase_id)
     if not store_may_change(store=request.user.store, owner_store_id=purchase.store_id):
@@ -213,22 +240,18 @@ def purchase_return_new(request: HttpRequest, card_number: str, purchase_id: int
     lines = list(purchase.lines.select_related("category"))
     if request.method == "POST":
         form = PurchaseReturnForm(request.POST, lines=lines)
-        if form.is_valid():
+        # "Change the quantities" on the confirmation page: the form again, as it was filled.
+        if form.is_valid() and "edit" not in request.POST:
+            if _confirmed(request, "return"):
+                return _return_record(request, member, purchase, form)
             try:
-                recorded = checkout_return(
-                    purchase=purchase,
-                    lines=form.return_requests(),
-                    actor=request.user,
-                    store=request.user.store,
-                    external_id=form.cleaned_data["return_key"],
-                )
+                points = purchase_return_points(purchase=purchase, lines=form.return_requests())
             except DomainError as error:
                 form.add_error(None, error.message)
             else:
-                messages.success(
-                    request, _taken_back_message(recorded.purchase_return, voided=False)
-                )
-                return to_member(member)
+                context = _confirm_context(member, purchase, points)
+                context.update(form=form, returned=form.returned_rows())
+                return render(request, "desk/purchase_return_confirm.html", context)
     else:
         form = PurchaseReturnForm(initial={"return_key": desk_key_new()}, lines=lines)
     return render(
@@ -243,15 +266,52 @@ def purchase_return_new(request: HttpRequest, card_number: str, purchase_id: int
     )
 
 
+def _return_record(request: HttpRequest, member, purchase: Purchase, form) -> HttpResponse:
+    try:
+        recorded = checkout_return(
+            purchase=purchase,
+            lines=form.return_requests(),
+            actor=request.user,
+            store=request.user.store,
+            external_id=form.cleaned_data["return_key"],
+        )
+    except DomainError as error:
+        form.add_error(None, error.message)
+        return render(
+            request,
+            "desk/purchase_return.html",
+            {"member": member, "purchase": purchase, "form": form, "anything_returnable": True},
+        )
+    if not recorded.created:
+        # The same confirmation sent twice: the first one did the work.
+        messages.info(request, _("This return was already recorded; nothing more was taken back."))
+    else:
+        messages.success(request, _taken_back_message(recorded.purchase_return, voided=False))
+    return to_member(member)
+
+
 @desk_store_required("loyalty.add_purchasereturn")
-@require_POST
+@require_http_methods(["GET", "POST"])
 def purchase_void_view(request: HttpRequest, card_number: str, purchase_id: int) -> HttpResponse:
+    """The void's confirmation page; only its own button (`confirm=void`) voids."""
     member = member_or_404(card_number)
     purchase = _purchase_or_404(member, purchase_id)
     if purchase.voided_at is not None:
         # A second click on the same button: say what happened the first time.
         messages.info(request, _("This purchase is already void."))
         return to_member(member)
+    if not _confirmed(request, "void"):
+        if not store_may_change(store=request.user.store, owner_store_id=purchase.store_id):
+            messages.error(request, OtherStore.default_message)
+            return to_member(member)
+        problem = purchase_void_problem(purchase=purchase, actor=request.user)
+        if problem is not None:
+            messages.error(request, problem)
+            return to_member(member)
+        points = purchase_return_points(purchase=purchase, lines=None)
+        return render(
+            request, "desk/purchase_void_confirm.html", _confirm_context(member, purchase, points)
+        )
     try:
         recorded = checkout_void(purchase=purchase, actor=request.user, store=request.user.store)
     except DomainError as error:

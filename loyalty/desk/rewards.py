@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import floatformat
@@ -20,8 +21,9 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from loyalty.desk.decorators import desk_permission_required, desk_store_required
-from loyalty.desk.forms import RedemptionVoidForm, VoucherCodeForm, VoucherVoidForm
+from loyalty.desk.forms import CONFIRM_FIELD, RedemptionVoidForm, VoucherCodeForm, VoucherVoidForm
 from loyalty.desk.members import member_or_404, to_member
+from loyalty.models import Tier
 from loyalty.platform import ratelimit
 from loyalty.platform.errors import DomainError
 from loyalty.services import program_settings_get
@@ -44,6 +46,7 @@ from rewards.selectors import (
     reward_redemptions_left,
 )
 from rewards.services import (
+    redemption_value,
     redemption_void,
     redemption_void_allowed,
     reward_redeem,
@@ -111,20 +114,44 @@ class RewardOption:
     reason: str
 
 
-def _reward_options(member) -> tuple[list[RewardOption], list[RewardOption]]:
-    balance = member.points_account.balance
+@dataclass(frozen=True)
+class RewardGroups:
+    """The counter's list, in the order staff read it: what the member can have now, what
+    they are close to (fewest points missing first), and what is not for them now."""
+
+    redeemable: list[RewardOption]
+    close: list[RewardOption]
+    unavailable: list[RewardOption]
+
+
+def _tier_reason(reward: Reward, top_rank: int | None) -> str:
+    tier = reward.minimum_tier
+    if top_rank is None or tier.rank >= top_rank:
+        return _("%(tier)s members only") % {"tier": tier.name}
+    return _("%(tier)s members and above") % {"tier": tier.name}
+
+
+def _reward_groups(member) -> RewardGroups:
+    account = member.points_account
+    balance = account.balance
     now = timezone.now()
-    redeemable, unavailable = [], []
+    top_rank = Tier.objects.aggregate(top=Max("rank"))["top"]
+    redeemable, close, unavailable = [], [], []
     for item in catalogue(balance=balance):
         reward = item.reward
-        if item.problem:
+        if not reward.tier_allows(account.tier):
+            # Never a points shortfall: no number of points makes it theirs.
+            reason = _tier_reason(reward, top_rank)
+        elif item.problem:
             reason = item.problem
+        elif reward_redemptions_left(member=member, reward=reward, now=now) == 0:
+            reason = _("Already redeemed as often as allowed.")
         elif item.points_missing:
             reason = ngettext(
                 "Needs %(points)s more point.", "Needs %(points)s more points.", item.points_missing
             ) % {"points": intcomma(item.points_missing)}
-        elif reward_redemptions_left(member=member, reward=reward, now=now) == 0:
-            reason = _("Already redeemed as often as allowed.")
+            close.append(RewardOption(reward=reward, form=None, reason=reason))
+            continue
         else:
             form = RedeemForm(reward=reward, auto_id=f"id_reward{reward.pk}_%s")
             if form.most_steps > 1:
@@ -133,16 +160,17 @@ def _reward_options(member) -> tuple[list[RewardOption], list[RewardOption]]:
             redeemable.append(RewardOption(reward=reward, form=form, reason=""))
             continue
         unavailable.append(RewardOption(reward=reward, form=None, reason=reason))
-    return redeemable, unavailable
+    close.sort(key=lambda option: option.reward.points_cost)
+    return RewardGroups(redeemable=redeemable, close=close, unavailable=unavailable)
 
 
 @desk_permission_required("rewards.redeem_at_counter")
 @require_GET
 def reward_choose(request: HttpRequest, card_number: str) -> HttpResponse:
-    """The rewards the member can have now, each with its own confirm button."""
+    """The rewards the member can have now, each with its own redeem button, then the rest."""
     member = member_or_404(card_number)
     store = request.user.store
-    redeemable, unavailable = _reward_options(member) if store is not None else ([], [])
+    groups = _reward_groups(member) if store is not None else RewardGroups([], [], [])
     return render(
         request,
         "desk/rewards_redeem.html",
@@ -150,8 +178,35 @@ def reward_choose(request: HttpRequest, card_number: str) -> HttpResponse:
             "member": member,
             "account": member.points_account,
             "store": store,
-            "redeemable": redeemable,
-            "unavailable": unavailable,
+            "redeemable": groups.redeemable,
+            "close": groups.close,
+            "unavailable": groups.unavailable,
+        },
+    )
+
+
+def _redeem_confirm_page(request: HttpRequest, member, reward: Reward, form) -> HttpResponse:
+    """What confirming will do: the points spent, the balance after, the voucher issued."""
+    steps = form.cleaned_data["steps"]
+    points = reward.points_cost * steps
+    balance = member.points_account.balance
+    unsaved = Redemption(
+        reward=reward, steps=steps, points=points, value=redemption_value(reward, points)
+    )
+    return render(
+        request,
+        "desk/rewards_confirm.html",
+        {
+            "member": member,
+            "reward": reward,
+            "steps": steps,
+            "points": points,
+            "balance": balance,
+            "balance_after": balance - points,
+            "short": max(0, points - balance),
+            "hand_over": hand_over(unsaved),
+            "request_key": form.cleaned_data["request_key"],
+            "confirm_field": CONFIRM_FIELD,
         },
     )
 
@@ -159,6 +214,8 @@ def reward_choose(request: HttpRequest, card_number: str) -> HttpResponse:
 @desk_permission_required("rewards.redeem_at_counter")
 @require_POST
 def reward_redeem_view(request: HttpRequest, card_number: str, reward_id: int) -> HttpResponse:
+    """The list's Redeem button shows the confirmation page; only its own button
+    (`confirm=redeem`) spends the points."""
     member = member_or_404(card_number)
     reward = get_object_or_404(reward_list_visible(), pk=reward_id)
     back = redirect("staff_rewards:redeem", card_number=member.card_number)
@@ -172,6 +229,8 @@ def reward_redeem_view(request: HttpRequest, card_number: str, reward_id: int) -
             for error in errors:
                 messages.error(request, error)
         return back
+    if request.POST.get(CONFIRM_FIELD) != "redeem":
+        return _redeem_confirm_page(request, member, reward, form)
     started = timezone.now()
     try:
         redemption = reward_redeem(

@@ -282,6 +282,61 @@ def _same_return(existing: PurchaseReturn, lines: list[ReturnRequest] | None) ->
     return existing
 
 
+def _requested_quantities(
+    purchase_lines: dict[int, PurchaseLine], lines: list[ReturnRequest] | None
+) -> dict[int, int]:
+    """Line id → quantity coming back; `InvalidReturn` for a request the purchase cannot take."""
+    if lines is None:
+        requested = {
+            line.pk: line.returnable_quantity
+            for line in purchase_lines.values()
+            if line.returnable_quantity > 0
+        }
+    else:
+        requested = {}
+        for request in lines:
+            if request.line_id not in purchase_lines:
+                raise InvalidReturn(_("A returned line is not part of this purchase."))
+            if request.line_id in requested:
+                raise InvalidReturn(_("Each line can be named once in a return."))
+            if not isinstance(request.quantity, int) or request.quantity <= 0:
+                raise InvalidReturn(_("Returned quantities must be whole numbers from 1."))
+            line = purchase_lines[request.line_id]
+            if request.quantity > line.returnable_quantity:
+                raise InvalidReturn(
+                    _("Line %(line)s: %(asked)d returned but only %(left)d left to return.")
+                    % {"line": line, "asked": request.quantity, "left": line.returnable_quantity}
+                )
+            requested[request.line_id] = request.quantity
+    if not requested:
+        raise InvalidReturn(_("Nothing is left to return on this purchase."))
+    return requested
+
+
+def _points_back(
+    purchase: Purchase, purchase_lines: dict[int, PurchaseLine], requested: dict[int, int]
+) -> int:
+    """The points a return of `requested` takes back. Counts the quantities onto the lines
+    (in memory): the caller saves them, or throws the lines away after a preview."""
+    credited_before = purchase.points - purchase.points_reversed
+    for line_id, quantity in requested.items():
+        purchase_lines[line_id].returned_quantity += quantity
+    credited_after = _points_kept(purchase, list(purchase_lines.values()))
+    return max(0, credited_before - credited_after)
+
+
+def purchase_return_points(*, purchase: Purchase, lines: list[ReturnRequest] | None) -> int:
+    """The points a return of `lines` (None: everything left, as a void) would take back now.
+
+    Records nothing: the desk shows it on the confirmation page before staff confirm, and
+    `purchase_return` takes back the same number by the same rule. Raises `InvalidReturn` as
+    `purchase_return` would, so a request it refuses is refused before it is confirmed.
+    """
+    purchase_lines = {line.pk: line for line in purchase.lines.all()}
+    requested = _requested_quantities(purchase_lines, lines)
+    return _points_back(purchase, purchase_lines, requested)
+
+
 @atomic_with_retry
 def purchase_return(
     *,
@@ -315,36 +370,8 @@ def purchase_return(
         if existing is not None:
             return RecordedReturn(_same_return(existing, lines), created=False)
     purchase_lines = {line.pk: line for line in purchase.lines.all()}
-    if lines is None:
-        requested = {
-            line.pk: line.returnable_quantity
-            for line in purchase_lines.values()
-            if line.returnable_quantity > 0
-        }
-    else:
-        requested = {}
-        for request in lines:
-            if request.line_id not in purchase_lines:
-                raise InvalidReturn(_("A returned line is not part of this purchase."))
-            if request.line_id in requested:
-                raise InvalidReturn(_("Each line can be named once in a return."))
-            if not isinstance(request.quantity, int) or request.quantity <= 0:
-                raise InvalidReturn(_("Returned quantities must be whole numbers from 1."))
-            line = purchase_lines[request.line_id]
-            if request.quantity > line.returnable_quantity:
-                raise InvalidReturn(
-                    _("Line %(line)s: %(asked)d returned but only %(left)d left to return.")
-                    % {"line": line, "asked": request.quantity, "left": line.returnable_quantity}
-                )
-            requested[request.line_id] = request.quantity
-    if not requested:
-        raise InvalidReturn(_("Nothing is left to return on this purchase."))
-
-    credited_before = purchase.points - purchase.points_reversed
-    for line_id, quantity in requested.items():
-        purchase_lines[line_id].returned_quantity += quantity
-    credited_after = _points_kept(purchase, list(purchase_lines.values()))
-    points_back = max(0, credited_before - credited_after)
+    requested = _requested_quantities(purchase_lines, lines)
+    points_back = _points_back(purchase, purchase_lines, requested)
 
     purchase_return_row = PurchaseReturn.objects.create(
         purchase=purchase,
@@ -405,6 +432,20 @@ def purchase_void_allowed(
     )
 
 
+def purchase_void_problem(*, purchase: Purchase, actor) -> str | None:
+    """Why `actor` cannot void `purchase` now, or None: `purchase_void` refuses with it, and
+    the desk says it instead of offering a confirmation that could only fail."""
+    if purchase.voided_at is not None:
+        return _("This purchase was already voided.")
+    if not purchase.lines.filter(returned_quantity__lt=F("quantity")).exists():
+        return _("Everything on this purchase was already returned.")
+    if not purchase_void_allowed(purchase=purchase, actor=actor):
+        return _(
+            "Only the person who recorded a purchase can void it, within %(minutes)d minutes."
+        ) % {"minutes": program_settings_get().void_window_minutes}
+    return None
+
+
 @atomic_with_retry
 def purchase_void(*, purchase: Purchase, actor, store: Store | None = None) -> RecordedReturn:
     """Undo a mistake: a full return of what is left, allowed to its recorder within the window,
@@ -412,15 +453,9 @@ def purchase_void(*, purchase: Purchase, actor, store: Store | None = None) -> R
     same_store_required(store=store, owner_store_id=purchase.store_id)
     lock_account(purchase.member.points_account.pk)
     purchase = Purchase.objects.get(pk=purchase.pk)
-    if purchase.voided_at is not None:
-        raise VoidNotAllowed(_("This purchase was already voided."))
-    if not purchase.lines.filter(returned_quantity__lt=F("quantity")).exists():
-        raise VoidNotAllowed(_("Everything on this purchase was already returned."))
-    if not purchase_void_allowed(purchase=purchase, actor=actor):
-        raise VoidNotAllowed(
-            _("Only the person who recorded a purchase can void it, within %(minutes)d minutes.")
-            % {"minutes": program_settings_get().void_window_minutes}
-        )
+    problem = purchase_void_problem(purchase=purchase, actor=actor)
+    if problem is not None:
+        raise VoidNotAllowed(problem)
     return purchase_return(purchase=purchase, lines=None, actor=actor, store=store, is_void=True)
 
 

@@ -28,6 +28,8 @@ from tests.factories import create_customer, create_staff
 
 RECEIPT_KEY = "desk-" + "a" * 32
 OTHER_KEY = "desk-" + "b" * 32
+# What the void's confirmation page posts; without it a POST only shows that page.
+CONFIRM_VOID = {"confirm": "void"}
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -218,7 +220,8 @@ def test_void_authorization(client, request, store, dora, coffee, who, status):
     _login(client, request, who)
 
     response = client.post(
-        reverse("staff_points:purchase_void", args=[dora.card_number, purchase.pk])
+        reverse("staff_points:purchase_void", args=[dora.card_number, purchase.pk]),
+        CONFIRM_VOID,
     )
 
     purchase.refresh_from_db()
@@ -270,7 +273,7 @@ def test_staff_without_the_adjust_permission_cannot_post_an_adjustment(client, d
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("url_name", "extra_args"),
-    [("purchase_preview", []), ("purchase_void", [1])],
+    [("purchase_preview", [])],
 )
 def test_state_changing_endpoints_refuse_get(client, staff_user, dora, url_name, extra_args):
     client.force_login(staff_user)
@@ -532,7 +535,7 @@ def test_the_no_javascript_preview_button_shows_points_and_records_nothing(
 
 def return_data(purchase, *quantities, key: str = RECEIPT_KEY) -> dict:
     lines = list(purchase.lines.order_by("position"))
-    data = {"return_key": key}
+    data = {"return_key": key, "confirm": "return"}
     for line, quantity in zip(lines, quantities, strict=True):
         data[f"line_{line.pk}"] = str(quantity)
     return data
@@ -556,7 +559,7 @@ def test_returning_one_line_takes_back_exactly_its_points(
     assert PurchaseReturn.objects.get().points == 7
     assert state(customer) == (24, 0, 2)
     assert _messages(response) == ["Return recorded: 7 points taken back."]
-    assert _messages(again) == ["Return recorded: 7 points taken back."]
+    assert _messages(again) == ["This return was already recorded; nothing more was taken back."]
     assert [line.returned_quantity for line in purchase.lines.order_by("position")] == [0, 1]
     assert_ledger_adds_up(customer)
 
@@ -664,10 +667,12 @@ def test_the_recorder_voids_within_the_window(client, store, customer, staff_use
 
     response = client.post(
         reverse("staff_points:purchase_void", args=[customer.card_number, purchase.pk]),
+        CONFIRM_VOID,
         follow=True,
     )
     again = client.post(
         reverse("staff_points:purchase_void", args=[customer.card_number, purchase.pk]),
+        CONFIRM_VOID,
         follow=True,
     )
 
@@ -690,6 +695,7 @@ def test_another_staff_member_cannot_void(client, store, customer, staff_user, c
     summary = client.get(reverse("staff:member", args=[customer.card_number]))
     response = client.post(
         reverse("staff_points:purchase_void", args=[customer.card_number, purchase.pk]),
+        CONFIRM_VOID,
         follow=True,
     )
 
@@ -716,6 +722,7 @@ def test_the_recorder_cannot_void_after_the_window(client, store, customer, staf
         summary = client.get(reverse("staff:member", args=[customer.card_number]))
         response = client.post(
             reverse("staff_points:purchase_void", args=[customer.card_number, purchase.pk]),
+            CONFIRM_VOID,
             follow=True,
         )
 
@@ -748,7 +755,7 @@ def test_the_summary_lists_purchases_with_their_actions(
     assert reverse("staff_points:purchase_new", args=[customer.card_number]) in html
     assert reverse("staff_points:purchase_return", args=[customer.card_number, purchase.pk]) in html
     void_url = reverse("staff_points:purchase_void", args=[customer.card_number, purchase.pk])
-    assert f'action="{void_url}"' in html
+    assert f'href="{void_url}"' in html
     assert reverse("staff_points:adjust", args=[customer.card_number]) not in html
     [row] = response.context["purchase_rows"]
     assert (row.purchase, row.can_return, row.can_void) == (purchase, True, True)

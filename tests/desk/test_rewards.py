@@ -75,8 +75,12 @@ USE = reverse("staff_rewards:voucher_use")
 VOID = reverse("staff_rewards:voucher_void")
 
 
-def confirm_data(key: uuid.UUID | None = None, steps: int = 1) -> dict:
-    return {"request_key": str(key or uuid.uuid4()), "steps": str(steps)}
+def confirm_data(key: uuid.UUID | None = None, steps: int = 1, *, confirm: bool = True) -> dict:
+    """What the confirmation page posts; `confirm=False` is the list's Redeem button."""
+    data = {"request_key": str(key or uuid.uuid4()), "steps": str(steps)}
+    if confirm:
+        data["confirm"] = "redeem"
+    return data
 
 
 def online_voucher(member, reward) -> Redemption:

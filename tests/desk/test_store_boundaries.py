@@ -115,7 +115,10 @@ def test_the_recording_store_still_returns_its_own_purchase(client, customer, sa
     client.force_login(staff_user)
     item = sale.lines.get()
 
-    client.post(return_url(sale), {"return_key": desk_key_new(), f"line_{item.pk}": "1"})
+    client.post(
+        return_url(sale),
+        {"return_key": desk_key_new(), f"line_{item.pk}": "1", "confirm": "return"},
+    )
 
     assert state(customer) == (20, 0, 0, 2)
     assert PurchaseReturn.objects.get().store == staff_user.store

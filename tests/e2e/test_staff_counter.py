@@ -4,11 +4,13 @@ from decimal import Decimal
 
 from playwright.sync_api import expect
 
-from loyalty.models import RuleKind
+from loyalty.models import PointsAccount, RuleKind, Tier
 from tests.e2e.steps import assert_accessible, fill_basket_line, log_in, open_purchase_form, scan
 from tests.factories import create_customer, create_staff, create_store
-from tests.loyalty.points import base_rule, category, rule
+from tests.loyalty.points import base_rule, buy, category, line, rule
 from tests.rewards.catalogue import give_points, make_reward
+
+DESKTOP = {"width": 1280, "height": 900}
 
 
 def test_staff_record_a_purchase_redeem_validate_a_voucher_and_void_a_mistake(journey):
@@ -80,7 +82,23 @@ def test_staff_record_a_purchase_redeem_validate_a_voucher_and_void_a_mistake(jo
     )
     assert_accessible(staff, "counter-rewards")
     journey.shot(staff, "counter-rewards")
+    expect(staff.get_by_role("heading", name="Can redeem now")).to_be_visible()
+    expect(staff.get_by_test_id("redeemable").get_by_role("heading")).to_have_text(
+        ["Free filter coffee", "Free pastry"]
+    )
     staff.get_by_role("button", name="Redeem Free pastry").click()
+    # The confirmation step: nothing is spent until its own button.
+    expect(staff.get_by_role("heading", level=1)).to_have_text("Redeem this reward?")
+    expect(staff.get_by_test_id("confirm-points")).to_have_text("60")
+    expect(staff.get_by_test_id("confirm-balance")).to_have_text("71 now, 11 after")
+    assert_accessible(staff, "redeem-confirm")
+    journey.shot(staff, "redeem-confirm")
+    staff.set_viewport_size({"width": 390, "height": 844})
+    assert staff.evaluate("document.documentElement.scrollWidth") <= 390
+    assert_accessible(staff, "redeem-confirm-phone")
+    journey.shot(staff, "redeem-confirm-phone")
+    staff.set_viewport_size(DESKTOP)
+    staff.get_by_role("button", name="Redeem Free pastry for 60 points").click()
     expect(
         staff.get_by_text("Redeemed Free pastry for 60 points. Hand over: Free pastry.")
     ).to_be_visible()
@@ -125,7 +143,27 @@ def test_staff_record_a_purchase_redeem_validate_a_voucher_and_void_a_mistake(jo
     staff.get_by_role("button", name="Record purchase").click()
     expect(staff.get_by_text("Purchase recorded: 150 points credited.")).to_be_visible()
     expect(staff.get_by_test_id("balance")).to_have_text("161")
-    staff.get_by_role("button", name="Void R-1002").click()
+    # A void refused without confirmation: the confirmation page, then "Keep the purchase".
+    staff.get_by_role("link", name="Void R-1002").click()
+    expect(staff.get_by_role("heading", level=1)).to_have_text("Void this purchase?")
+    expect(staff.get_by_test_id("confirm-summary")).to_have_text(
+        "Voiding R-1002 takes 150 points back from Alice Andersen. It cannot be undone."
+    )
+    expect(staff.get_by_test_id("confirm-balance")).to_have_text("161 now, 11 after")
+    assert_accessible(staff, "void-confirm")
+    journey.shot(staff, "void-confirm")
+    staff.set_viewport_size({"width": 390, "height": 844})
+    assert staff.evaluate("document.documentElement.scrollWidth") <= 390
+    assert_accessible(staff, "void-confirm-phone")
+    journey.shot(staff, "void-confirm-phone")
+    staff.set_viewport_size(DESKTOP)
+    staff.get_by_role("link", name="Keep the purchase").click()
+    expect(staff.get_by_test_id("balance")).to_have_text("161")
+    expect(purchases.get_by_role("row").filter(has_text="R-1002")).not_to_contain_text("Voided")
+    journey.shot(staff, "void-kept")
+    # Then the void, confirmed.
+    staff.get_by_role("link", name="Void R-1002").click()
+    staff.get_by_role("button", name="Void purchase R-1002").click()
     expect(staff.get_by_text("Purchase voided: 150 points taken back.")).to_be_visible()
     expect(staff.get_by_test_id("balance")).to_have_text("11")
     mistake = purchases.get_by_role("row").filter(has_text="R-1002")
@@ -133,5 +171,72 @@ def test_staff_record_a_purchase_redeem_validate_a_voucher_and_void_a_mistake(jo
     expect(purchases.get_by_role("row").filter(has_text="R-1001")).not_to_contain_text("Voided")
     assert_accessible(staff, "purchase-voided")
     journey.shot(staff, "purchase-voided")
+
+    journey.assert_stayed_on_site_without_errors()
+
+
+def test_staff_confirm_a_return_and_see_which_rewards_a_silver_member_can_have(journey):
+    alice = create_customer(email="alice@example.com", first_name="Alice", last_name="Andersen")
+    sam = create_staff(
+        email="sam@example.com", store=create_store(code="downtown", name="Downtown")
+    )
+    base_rule("1")
+    silver = Tier.objects.create(name="Silver", rank=1, threshold=Decimal("500"))
+    gold = Tier.objects.create(name="Gold", rank=2, threshold=Decimal("1000"))
+    PointsAccount.objects.filter(member=alice).update(tier=silver)
+    buy(
+        alice,
+        sam.store,
+        "R-2001",
+        line("20.00", description="Scarf"),
+        line("5.00", description="Socks"),
+        actor=sam,
+    )
+    make_reward("free-filter-coffee", name="Free filter coffee", points_cost=20)
+    make_reward("tote", name="Tote bag", points_cost=40)
+    make_reward("lounge", name="Lounge pass", points_cost=10, minimum_tier=gold)
+
+    staff = journey.new_page()
+    staff.goto("/staff/")
+    log_in(staff, "sam@example.com")
+    scan(staff, staff.get_by_label("Card number, email or phone"), alice.card_number)
+    expect(staff.get_by_test_id("balance")).to_have_text("25")
+
+    # A return asks once more, with the points it takes back, before anything is recorded.
+    staff.get_by_role("link", name="Return R-2001").click()
+    staff.get_by_label("How many of Scarf come back").fill("1")
+    staff.get_by_role("button", name="Continue").click()
+    expect(staff.get_by_role("heading", level=1)).to_have_text("Record this return?")
+    expect(staff.get_by_test_id("confirm-points")).to_have_text("20")
+    expect(staff.get_by_test_id("confirm-lines")).to_have_text("1 × Scarf")  # noqa: RUF001
+    assert_accessible(staff, "return-confirm")
+    journey.shot(staff, "return-confirm")
+    staff.set_viewport_size({"width": 390, "height": 844})
+    assert staff.evaluate("document.documentElement.scrollWidth") <= 390
+    journey.shot(staff, "return-confirm-phone")
+    staff.set_viewport_size(DESKTOP)
+    staff.get_by_role("button", name="Record the return on R-2001").click()
+    expect(staff.get_by_text("Return recorded: 20 points taken back.")).to_be_visible()
+    expect(staff.get_by_test_id("balance")).to_have_text("5")
+
+    # The counter list: nothing now, then what she is close to, then "Gold members only".
+    staff.get_by_role("link", name="Redeem a reward").click()
+    expect(staff.get_by_test_id("nothing-redeemable")).to_be_visible()
+    expect(staff.get_by_test_id("close").get_by_role("listitem")).to_have_text(
+        [
+            "Free filter coffee 20 points · Needs 15 more points.",
+            "Tote bag 40 points · Needs 35 more points.",
+        ]
+    )
+    expect(staff.get_by_test_id("unavailable").get_by_role("listitem")).to_have_text(
+        ["Lounge pass 10 points · Gold members only"]
+    )
+    expect(staff.get_by_role("button", name="Redeem Lounge pass")).to_have_count(0)
+    assert_accessible(staff, "counter-rewards-groups")
+    journey.shot(staff, "counter-rewards-groups")
+    staff.set_viewport_size({"width": 390, "height": 844})
+    assert staff.evaluate("document.documentElement.scrollWidth") <= 390
+    assert_accessible(staff, "counter-rewards-groups-phone")
+    journey.shot(staff, "counter-rewards-groups-phone")
 
     journey.assert_stayed_on_site_without_errors()
