@@ -199,7 +199,7 @@ def test_staff_confirm_a_return_and_see_which_rewards_a_silver_member_can_have(j
     staff = journey.new_page()
     staff.goto("/staff/")
     log_in(staff, "sam@example.com")
-    scan(staff, staff.get_by_label("Card number, email or phone"), alice.card_number)
+    scan(staff, staff.get_by_label("Card, voucher, phone, email or name"), alice.card_number)
     expect(staff.get_by_test_id("balance")).to_have_text("25")
 
     # A return asks once more, with the points it takes back, before anything is recorded.
