@@ -178,6 +178,8 @@ def purchase_new(request: HttpRequest, card_number: str) -> HttpResponse:
                     )
                 except DomainError as error:
                     form.add_error(None, error.message)
+                    # The lines stay filled in: so does what they would earn.
+                    context["preview"] = _preview_or_none(lines=lines, member=member, store=store)
                 else:
                     _recorded_message(request, recorded)
                     return to_member(member)
@@ -186,6 +188,13 @@ def purchase_new(request: HttpRequest, card_number: str) -> HttpResponse:
         formset = PurchaseLineFormSet(prefix=PURCHASE_LINES_PREFIX)
     context.update(form=form, formset=formset)
     return render(request, "desk/purchase_form.html", context)
+
+
+def _preview_or_none(*, lines, member, store) -> dict | None:
+    try:
+        return _preview_payload(points_preview(lines=lines, member=member, store=store))
+    except DomainError:
+        return None
 
 
 @desk_permission_required("loyalty.add_purchase")

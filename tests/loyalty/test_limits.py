@@ -98,6 +98,9 @@ def test_the_six_million_point_desk_form_is_refused_and_changes_nothing(
     assert response.context["form"].non_field_errors() == [
         "The total 4,999,999.95 is above the limit of 5,000.00 per purchase."
     ]
+    # The lines stay filled in, and so does what they would earn: not "Fill in the lines".
+    assert response.context["preview"]["summary"] == "This purchase earns 4999995 points."
+    assert "This purchase earns 4999995 points." in response.content.decode()
     assert Purchase.objects.count() == 0
     assert state(customer) == (0, 0, 0, 0)
     assert PointsLot.objects.count() == 0
