@@ -9,8 +9,10 @@ import uuid
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from loyalty.models import ProductCategory, PurchaseLine
 from loyalty.services import BasketLine, ReturnRequest
@@ -45,7 +47,14 @@ class PurchaseForm(forms.Form):
         max_length=100,
         required=False,
         help_text=_("Optional: the number on the till receipt. A receipt earns points only once."),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        widget=forms.TextInput(
+            attrs={
+                "autofocus": True,
+                "autocomplete": "off",
+                "spellcheck": "false",
+                "enterkeyhint": "next",
+            }
+        ),
     )
     receipt_key = _desk_key_field()
 
@@ -59,7 +68,7 @@ class PurchaseLineForm(forms.Form):
         label=_("Description"),
         max_length=200,
         required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "enterkeyhint": "next"}),
     )
     category = forms.ModelChoiceField(
         label=_("Category"),
@@ -92,7 +101,9 @@ class PurchaseLineForm(forms.Form):
             "required": _("Enter the line's amount."),
             "max_decimal_places": _("Enter at most two decimals."),
         },
-        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01", "min": "0.01"}),
+        widget=forms.NumberInput(
+            attrs={"inputmode": "decimal", "step": "0.01", "min": "0.01", "enterkeyhint": "next"}
+        ),
     )
 
     def basket_line(self) -> BasketLine:
@@ -107,6 +118,13 @@ class PurchaseLineForm(forms.Form):
 class BasePurchaseLineFormSet(forms.BaseFormSet):
     """Blank lines are skipped; at least one line must be filled in."""
 
+    default_error_messages = {
+        "missing_management_form": _("This form has expired; open it again."),
+        "too_many_forms": ngettext_lazy(
+            "A purchase has at most %(num)d line.", "A purchase has at most %(num)d lines.", "num"
+        ),
+    }
+
     def filled_forms(self) -> list[PurchaseLineForm]:
         return [form for form in self.forms if form.has_changed() and form.cleaned_data]
 
@@ -120,6 +138,24 @@ class BasePurchaseLineFormSet(forms.BaseFormSet):
 
     def basket_lines(self) -> list[BasketLine]:
         return [form.basket_line() for form in self.filled_forms()]
+
+    def ready_basket_lines(self) -> list[BasketLine]:
+        """The lines filled in without a mistake, for the preview while others are fixed.
+        Call after `is_valid()`; on a valid formset these are `basket_lines()`."""
+        return [
+            form.basket_line()
+            for form in self.forms
+            if form.has_changed() and not form.errors and form.cleaned_data
+        ]
+
+    def line_errors(self) -> dict[str, str]:
+        """Each line field's first error, by the field's name in the page (`lines-1-amount`)."""
+        return {
+            form.add_prefix(name): str(errors[0])
+            for form in self.forms
+            for name, errors in form.errors.items()
+            if name != NON_FIELD_ERRORS
+        }
 
 
 PurchaseLineFormSet = forms.formset_factory(

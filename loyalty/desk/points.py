@@ -3,6 +3,8 @@
 Thin: parse the form, call one service, turn a domain error into a form error or a message.
 """
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -26,12 +28,15 @@ from loyalty.desk.members import member_or_404, to_member
 from loyalty.exceptions import OtherStore
 from loyalty.models import EntryKind, Purchase, PurchaseReturn
 from loyalty.platform.errors import DomainError
+from loyalty.selectors import category_list_quick
 from loyalty.services import (
+    BasketLine,
     Earning,
     points_adjust,
     points_preview,
 )
 from loyalty.services.counter import store_may_change
+from loyalty.services.program import program_settings_get
 from loyalty.services.purchases import (
     RecordedPurchase,
     purchase_return_points,
@@ -50,6 +55,20 @@ def _date(moment) -> str:
     return formats.date_format(timezone.localtime(moment), "DATE_FORMAT")
 
 
+def _basket_text(lines: list[BasketLine]) -> str:
+    """The running total: "3 items · 12.50 USD"."""
+    items = sum(line.quantity for line in lines)
+    if not items:
+        return _("No items yet.")
+    total = sum((line.amount for line in lines), Decimal(0))
+    amount = formats.number_format(total, decimal_pos=2, use_l10n=True, force_grouping=True)
+    money = f"{amount} {program_settings_get().currency}"
+    return ngettext("%(count)s item · %(total)s", "%(count)s items · %(total)s", items) % {
+        "count": formats.number_format(items, force_grouping=True),
+        "total": money,
+    }
+
+
 def _preview_payload(earning: Earning) -> dict:
     return {
         "points": earning.total,
@@ -64,6 +83,38 @@ def _preview_payload(earning: Earning) -> dict:
             for item in earning.breakdown
         ],
     }
+
+
+def _basket_preview(formset, *, member, store) -> tuple[dict, bool]:
+    """What the basket's lines earn, and whether it is ready to record. Call after
+    `formset.is_valid()`. With a mistake on a line, the lines without one are still counted
+    and the mistake is named by the field it belongs to (`errors`), so the page shows it there
+    and keeps the points of the rest in view."""
+    complete = formset.is_valid()
+    lines = formset.basket_lines() if complete else formset.ready_basket_lines()
+    errors = {} if complete else formset.line_errors()
+    payload = {
+        "points": None,
+        "summary": _("Fill in the lines to see the points."),
+        "breakdown": [],
+        "basket": _basket_text(lines),
+        "errors": errors,
+    }
+    if not lines:
+        return payload, False
+    try:
+        earning = points_preview(lines=lines, member=member, store=store)
+    except DomainError as error:
+        payload["summary"] = error.message
+        return payload, False
+    payload.update(_preview_payload(earning))
+    if errors:
+        payload["summary"] = ngettext(
+            "Fix the marked line. The lines that are ready earn %(points)s point.",
+            "Fix the marked line. The lines that are ready earn %(points)s points.",
+            earning.total,
+        ) % {"points": earning.total}
+    return payload, complete and not errors
 
 
 def _recorded_message(request: HttpRequest, recorded: RecordedPurchase) -> None:
@@ -159,42 +210,33 @@ def purchase_new(request: HttpRequest, card_number: str) -> HttpResponse:
     context = {"member": member, "store": store, "preview": None}
     if store is None:
         return render(request, "desk/purchase_form.html", context)
+    context["quick_categories"] = category_list_quick(store)
     if request.method == "POST":
         form = PurchaseForm(request.POST)
         formset = PurchaseLineFormSet(request.POST, prefix=PURCHASE_LINES_PREFIX)
-        if form.is_valid() and formset.is_valid():
-            lines = formset.basket_lines()
-            if "preview" in request.POST:
-                earning = points_preview(lines=lines, member=member, store=store)
-                context["preview"] = _preview_payload(earning)
+        form_valid = form.is_valid()
+        if formset.is_valid() and form_valid and "preview" not in request.POST:
+            try:
+                recorded = checkout_purchase(
+                    member=member,
+                    store=store,
+                    external_id=form.external_id(),
+                    lines=formset.basket_lines(),
+                    actor=request.user,
+                )
+            except DomainError as error:
+                form.add_error(None, error.message)
             else:
-                try:
-                    recorded = checkout_purchase(
-                        member=member,
-                        store=store,
-                        external_id=form.external_id(),
-                        lines=lines,
-                        actor=request.user,
-                    )
-                except DomainError as error:
-                    form.add_error(None, error.message)
-                    # The lines stay filled in: so does what they would earn.
-                    context["preview"] = _preview_or_none(lines=lines, member=member, store=store)
-                else:
-                    _recorded_message(request, recorded)
-                    return to_member(member)
+                _recorded_message(request, recorded)
+                return to_member(member)
+        # "Preview points", or a mistake anywhere: the lines stay filled in, and so does what
+        # the ready ones would earn.
+        context["preview"] = _basket_preview(formset, member=member, store=store)[0]
     else:
         form = PurchaseForm(initial={"receipt_key": desk_key_new()})
         formset = PurchaseLineFormSet(prefix=PURCHASE_LINES_PREFIX)
     context.update(form=form, formset=formset)
     return render(request, "desk/purchase_form.html", context)
-
-
-def _preview_or_none(*, lines, member, store) -> dict | None:
-    try:
-        return _preview_payload(points_preview(lines=lines, member=member, store=store))
-    except DomainError:
-        return None
 
 
 @desk_permission_required("loyalty.add_purchase")
@@ -208,12 +250,10 @@ def purchase_preview(request: HttpRequest, card_number: str) -> JsonResponse:
             {"points": None, "summary": _("Your login is not linked to a store.")}, status=400
         )
     formset = PurchaseLineFormSet(request.POST, prefix=PURCHASE_LINES_PREFIX)
-    if not formset.is_valid():
-        return JsonResponse(
-            {"points": None, "summary": _("Fill in the lines to see the points.")}, status=400
-        )
-    earning = points_preview(lines=formset.basket_lines(), member=member, store=store)
-    return JsonResponse(_preview_payload(earning))
+    payload, ready = _basket_preview(formset, member=member, store=store)
+    # 200 either way: a basket still being typed is what a preview is for (and a 4xx would be
+    # logged in the browser's console at every keystroke).
+    return JsonResponse({**payload, "ready": ready})
 
 
 def _confirmed(request: HttpRequest, action: str) -> bool:

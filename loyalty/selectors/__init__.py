@@ -1,6 +1,7 @@
 """Reads of the points engine for pages, the API, reports and the services: a member's points
-(`points`) and tiers (`tiers`). Nothing here writes."""
+(`points`), tiers (`tiers`) and the desk's quick categories (`categories`). Nothing here writes."""
 
+from loyalty.selectors.categories import category_list_quick
 from loyalty.selectors.points import (
     ExpiringAmount,
     ExpiringDay,
@@ -29,6 +30,7 @@ __all__ = [
     "PointsBalance",
     "PointsSummary",
     "TierProgress",
+    "category_list_quick",
     "entry_list",
     "entry_list_with_purchases",
     "expiring_points",

@@ -46,17 +46,20 @@ def _messages(response) -> list[str]:
     return [str(message) for message in response.context["messages"]]
 
 
-def purchase_data(*lines: dict, receipt_key: str = RECEIPT_KEY, receipt_number: str = "") -> dict:
-    """The purchase form as a browser posts it: five lines, unused ones left blank."""
+def purchase_data(
+    *lines: dict, receipt_key: str = RECEIPT_KEY, receipt_number: str = "", count: int = 5
+) -> dict:
+    """The purchase form as a browser posts it: five lines (or `count`, when the page's script
+    added some), unused ones left blank."""
     data = {
         "receipt_key": receipt_key,
         "receipt_number": receipt_number,
-        "lines-TOTAL_FORMS": "5",
+        "lines-TOTAL_FORMS": str(count),
         "lines-INITIAL_FORMS": "0",
         "lines-MIN_NUM_FORMS": "0",
         "lines-MAX_NUM_FORMS": "50",
     }
-    for index in range(5):
+    for index in range(count):
         line = lines[index] if index < len(lines) else {}
         data[f"lines-{index}-description"] = line.get("description", "")
         data[f"lines-{index}-category"] = line.get("category", "")
@@ -490,6 +493,9 @@ def test_the_preview_returns_exact_points_and_records_nothing(
             {"name": "Base", "kind": "base_rate", "points": 19},
             {"name": "Coffee double", "kind": "category_multiplier", "points": 12},
         ],
+        "basket": "3 items · 20.49 USD",
+        "errors": {},
+        "ready": True,
     }
     assert Purchase.objects.count() == 0
     assert state(customer) == (0, 0, 0)
@@ -505,8 +511,15 @@ def test_the_preview_of_an_incomplete_basket_says_so(client, store, customer, st
         purchase_data({"amount": "-1"}),
     )
 
-    assert response.status_code == 400
-    assert response.json() == {"points": None, "summary": "Fill in the lines to see the points."}
+    assert response.status_code == 200
+    assert response.json() == {
+        "points": None,
+        "summary": "Fill in the lines to see the points.",
+        "breakdown": [],
+        "basket": "No items yet.",
+        "errors": {"lines-0-amount": "Enter an amount above zero."},
+        "ready": False,
+    }
     assert Purchase.objects.count() == 0
 
 

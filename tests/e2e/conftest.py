@@ -159,11 +159,12 @@ class Journey:
         if response.status >= 500:
             self.problems.append(f"{response.status} from {response.url}")
 
-    def shot(self, page, step: str) -> bytes:
-        """Save a full-page screenshot of this step and return its PNG bytes."""
+    def shot(self, page, step: str, *, full_page: bool = True) -> bytes:
+        """Save a screenshot of this step and return its PNG bytes: the whole page, or only
+        the screen (`full_page=False`, where a bar sticks to the bottom of the screen)."""
         self._step += 1
         path = self._screenshot_dir / f"{self._name}-{self._step:02d}-{step}.png"
-        return page.screenshot(path=path, full_page=True)
+        return page.screenshot(path=path, full_page=full_page)
 
     def assert_stayed_on_site_without_errors(self) -> None:
         assert self.requested, "no page was requested"

@@ -97,6 +97,9 @@ def fill_basket_line(
     quantity: int | None = None,
 ) -> None:
     line = page.get_by_role("group", name=f"Line {number}", exact=True)
+    if line.count() == 0:
+        # The basket shows the lines in use and one empty line; this one comes on a tap.
+        page.get_by_role("button", name="Add a line").click()
     if description:
         line.get_by_label("Description").fill(description)
     if category:
