@@ -26,6 +26,13 @@ MAX_ADJUSTMENT = 1_000_000
 # answered with the confirmation page.
 CONFIRM_FIELD = "confirm"
 
+
+def confirmed(request, action: str) -> bool:
+    """Only the confirmation page's own button sends `confirm=<action>`: any other POST (the
+    old one-tap form, a replayed link, a forged value) is answered with the confirmation page."""
+    return request.method == "POST" and request.POST.get(CONFIRM_FIELD) == action
+
+
 _DESK_KEY = RegexValidator(r"^desk-[0-9a-f]{32}\Z", _("This form has expired; open it again."))
 
 

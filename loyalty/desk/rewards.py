@@ -21,7 +21,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from loyalty.desk.decorators import desk_permission_required
-from loyalty.desk.forms import CONFIRM_FIELD, VoucherCodeForm, VoucherVoidForm
+from loyalty.desk.forms import CONFIRM_FIELD, VoucherCodeForm, VoucherVoidForm, confirmed
 from loyalty.desk.members import member_or_404, to_member
 from loyalty.models import Tier
 from loyalty.platform import ratelimit
@@ -223,7 +223,7 @@ def reward_redeem_view(request: HttpRequest, card_number: str, reward_id: int) -
             for error in errors:
                 messages.error(request, error)
         return back
-    if request.POST.get(CONFIRM_FIELD) != "redeem":
+    if not confirmed(request, "redeem"):
         return _redeem_confirm_page(request, member, reward, form)
     started = timezone.now()
     try:

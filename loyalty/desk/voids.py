@@ -16,7 +16,13 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from loyalty.desk.decorators import desk_store_required
-from loyalty.desk.forms import CONFIRM_FIELD, RedemptionVoidForm, VoucherCodeForm, VoucherVoidForm
+from loyalty.desk.forms import (
+    CONFIRM_FIELD,
+    RedemptionVoidForm,
+    VoucherCodeForm,
+    VoucherVoidForm,
+    confirmed,
+)
 from loyalty.desk.members import member_or_404, to_member
 from loyalty.desk.rewards import to_voucher, voucher_miss, voucher_page
 from loyalty.platform import ratelimit
@@ -29,10 +35,6 @@ from rewards.services import redemption_void, redemption_void_problem, voucher_f
 
 CONFIRM_VOID_REDEMPTION = "void_redemption"
 CONFIRM_VOID_VOUCHER = "void_voucher"
-
-
-def _confirmed(request: HttpRequest, action: str) -> bool:
-    return request.POST.get(CONFIRM_FIELD) == action
 
 
 def _void_reason(reason: str) -> str:
@@ -107,7 +109,7 @@ def redemption_void_view(
             messages.error(request, error)
         return to_member(member)
     reason = form.cleaned_data["reason"].strip()
-    if not _confirmed(request, CONFIRM_VOID_REDEMPTION):
+    if not confirmed(request, CONFIRM_VOID_REDEMPTION):
         problem = redemption_void_problem(
             redemption=redemption, actor=request.user, store=request.user.store
         )
@@ -160,7 +162,7 @@ def voucher_void_view(request: HttpRequest) -> HttpResponse:
         messages.info(request, _("This voucher is already void."))
         return to_voucher(redemption.code)
     reason = form.cleaned_data["reason"].strip()
-    if not _confirmed(request, CONFIRM_VOID_VOUCHER):
+    if not confirmed(request, CONFIRM_VOID_VOUCHER):
         problem = redemption_void_problem(
             redemption=redemption, actor=request.user, store=request.user.store
         )
