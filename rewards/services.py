@@ -16,6 +16,7 @@ from loyalty.exceptions import InsufficientPoints, MemberClosed, VoidNotAllowed
 from loyalty.models import ApiKey, EntryKind, OutboxEmail
 from loyalty.money import points_cash_value
 from loyalty.platform.db import atomic_with_retry
+from loyalty.platform.errors import DomainError
 from loyalty.services import lock_accounts, points_spend_reverse, program_settings_get
 from loyalty.services.counter import own_account_refused, same_store_required, store_required
 from loyalty.services.ledger import spend_locked
@@ -325,6 +326,29 @@ def redemption_void_allowed(
     )
 
 
+def redemption_void_problem(
+    *, redemption: Redemption, actor, store=None, now: datetime.datetime | None = None
+) -> DomainError | None:
+    """The error `redemption_void` refuses `actor` at `store` with now, or None: the desk says
+    it instead of offering a confirmation that could only fail."""
+    try:
+        same_store_required(store=store, owner_store_id=redemption.store_id)
+        own_account_refused(actor=actor, member=redemption.member, store=store)
+    except DomainError as error:
+        return error
+    if redemption.status == RedemptionStatus.VOID:
+        return VoucherVoid(_("This redemption was already voided."))
+    if not redemption_void_allowed(redemption=redemption, actor=actor, now=now):
+        return VoidNotAllowed(
+            _(
+                "Used or expired vouchers cannot be voided; a counter redemption only by its "
+                "staff member and a donation only within %(minutes)d minutes."
+            )
+            % {"minutes": program_settings_get().void_window_minutes}
+        )
+    return None
+
+
 def _give_back(redemption: Redemption, *, actor=None, store=None, note: str) -> None:
     """Points back into the lots they came from, stock back on the shelf. Caller holds the lock."""
     points_spend_reverse(entry=redemption.spend_entry, actor=actor, store=store, note=note)
@@ -358,16 +382,9 @@ def redemption_void(
         .select_related("reward", "spend_entry")
         .get(pk=redemption.pk)
     )
-    if redemption.status == RedemptionStatus.VOID:
-        raise VoucherVoid(_("This redemption was already voided."))
-    if not redemption_void_allowed(redemption=redemption, actor=actor):
-        raise VoidNotAllowed(
-            _(
-                "Used or expired vouchers cannot be voided; a counter redemption only by its "
-                "staff member and a donation only within %(minutes)d minutes."
-            )
-            % {"minutes": program_settings_get().void_window_minutes}
-        )
+    problem = redemption_void_problem(redemption=redemption, actor=actor, store=store)
+    if problem is not None:
+        raise problem
     _give_back(redemption, actor=actor, store=store, note=_("Voided"))
     redemption.status = RedemptionStatus.VOID
     redemption.voided_at = timezone.now()

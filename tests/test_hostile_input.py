@@ -11,7 +11,8 @@ from engagement.services.checkout import checkout_purchase
 from loyalty.models import PointsEntry, Purchase
 from members.models import Member
 from members.services import member_profile_update
-from rewards.models import Redemption
+from rewards.models import Redemption, RedemptionChannel
+from rewards.services import reward_redeem
 from tests.loyalty.points import base_rule, line
 from tests.rewards.catalogue import give_points, make_reward
 
@@ -40,7 +41,7 @@ def _snapshot():
     return (
         Purchase.objects.count(),
         PointsEntry.objects.count(),
-        Redemption.objects.count(),
+        sorted(Redemption.objects.values_list("pk", "status")),
         list(Member.objects.order_by("pk").values_list("phone", "phone_verified_at")),
     )
 
@@ -64,7 +65,10 @@ def world(customer, store, staff_user, manager_user):
         member=customer, store=store, external_id="held-1", lines=[line("9000")], actor=staff_user
     ).purchase
     assert held.is_held
-    return make_reward("coffee", points_cost=50, stock=5), held
+    reward = make_reward("coffee", points_cost=50, stock=5)
+    # A voucher a void could give back: the void confirmations are posted at it.
+    voucher = reward_redeem(member=customer, reward=reward, channel=RedemptionChannel.ONLINE)
+    return reward, held, voucher
 
 
 def _confirm(value: str) -> dict:
@@ -72,7 +76,7 @@ def _confirm(value: str) -> dict:
 
 
 def _forms(customer, world):
-    reward, held = world
+    reward, held, voucher = world
     card = customer.card_number
     return [
         ("manager", reverse("review:index"), None),
@@ -129,6 +133,17 @@ def _forms(customer, world):
             reverse("staff_rewards:redeem_confirm", args=[card, reward.pk]),
             lambda value: {"steps": value, "request_key": value, "confirm": value},
         ),
+        (
+            "staff",
+            reverse("staff_rewards:redemption_void", args=[card, voucher.pk]),
+            lambda value: {"confirm": value, "reason": value},
+        ),
+        (
+            "staff",
+            reverse("staff_rewards:voucher_void"),
+            lambda value: {"code": voucher.code, "confirm": value, "reason": value},
+        ),
+        ("staff", reverse("staff_rewards:voucher_void"), lambda value: {"code": value}),
         ("staff", reverse("staff:desk"), None),
         ("staff", reverse("staff_rewards:vouchers"), None),
         ("staff", reverse("staff_rewards:voucher_use"), lambda value: {"code": value}),

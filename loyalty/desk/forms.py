@@ -23,9 +23,17 @@ MAX_LINE_QUANTITY = 100_000
 MAX_LINE_AMOUNT = Decimal("999999.99")
 MAX_ADJUSTMENT = 1_000_000
 
-# Sent only by a confirmation page's own button (`confirm=void`, `return`, `redeem`): a POST
-# without it, such as the old one-tap forms, is answered with the confirmation page.
+# Sent only by a confirmation page's own button (`confirm=void`, `return`, `redeem`,
+# `void_redemption`, `void_voucher`): a POST without it, such as the old one-tap forms, is
+# answered with the confirmation page.
 CONFIRM_FIELD = "confirm"
+
+
+def confirmed(request, action: str) -> bool:
+    """Only the confirmation page's own button sends `confirm=<action>`: any other POST (the
+    old one-tap form, a replayed link, a forged value) is answered with the confirmation page."""
+    return request.method == "POST" and request.POST.get(CONFIRM_FIELD) == action
+
 
 _DESK_KEY = RegexValidator(r"^desk-[0-9a-f]{32}\Z", _("This form has expired; open it again."))
 

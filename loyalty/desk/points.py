@@ -22,6 +22,7 @@ from loyalty.desk.forms import (
     PurchaseForm,
     PurchaseLineFormSet,
     PurchaseReturnForm,
+    confirmed,
     desk_key_new,
 )
 from loyalty.desk.members import member_or_404, to_member
@@ -256,12 +257,6 @@ def purchase_preview(request: HttpRequest, card_number: str) -> JsonResponse:
     return JsonResponse({**payload, "ready": ready})
 
 
-def _confirmed(request: HttpRequest, action: str) -> bool:
-    """Only the confirmation page's own button sends `confirm=<action>`: any other POST (the
-    old one-tap form, a replayed link) is answered with the confirmation page."""
-    return request.method == "POST" and request.POST.get(CONFIRM_FIELD) == action
-
-
 def _confirm_context(member, purchase: Purchase, points: int) -> dict:
     """What the confirmation pages say will happen to the member's points."""
     balance = member.points_account.balance
@@ -291,7 +286,7 @@ def purchase_return_new(request: HttpRequest, card_number: str, purchase_id: int
         form = PurchaseReturnForm(request.POST, lines=lines)
         # "Change the quantities" on the confirmation page: the form again, as it was filled.
         if form.is_valid() and "edit" not in request.POST:
-            if _confirmed(request, "return"):
+            if confirmed(request, "return"):
                 return _return_record(request, member, purchase, form)
             try:
                 points = purchase_return_points(purchase=purchase, lines=form.return_requests())
@@ -349,7 +344,7 @@ def purchase_void_view(request: HttpRequest, card_number: str, purchase_id: int)
         # A second click on the same button: say what happened the first time.
         messages.info(request, _("This purchase is already void."))
         return to_member(member)
-    if not _confirmed(request, "void"):
+    if not confirmed(request, "void"):
         if not store_may_change(store=request.user.store, owner_store_id=purchase.store_id):
             messages.error(request, OtherStore.default_message)
             return to_member(member)

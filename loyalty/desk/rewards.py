@@ -1,5 +1,5 @@
 """Staff desk actions on rewards: redeem for the member at the counter, validate a voucher the
-member shows, mark it used, void a mistake.
+member shows, mark it used. Voiding a redemption or a voucher is `loyalty/desk/voids.py`.
 
 Thin: parse the input, call one service, turn a domain error into a message. Which voucher a
 code names, and what may happen to it, is the services' call.
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db.models import Max
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from loyalty.desk.decorators import desk_permission_required, desk_store_required
-from loyalty.desk.forms import CONFIRM_FIELD, RedemptionVoidForm, VoucherCodeForm, VoucherVoidForm
+from loyalty.desk.decorators import desk_permission_required
+from loyalty.desk.forms import CONFIRM_FIELD, VoucherCodeForm, VoucherVoidForm, confirmed
 from loyalty.desk.members import member_or_404, to_member
 from loyalty.models import Tier
 from loyalty.platform import ratelimit
@@ -41,13 +41,11 @@ from rewards.forms import RedeemForm
 from rewards.models import Redemption, RedemptionChannel, RedemptionStatus, Reward, RewardKind
 from rewards.selectors import (
     catalogue,
-    redemption_get_for_member,
     reward_list_visible,
     reward_redemptions_left,
 )
 from rewards.services import (
     redemption_value,
-    redemption_void,
     redemption_void_allowed,
     reward_redeem,
     voucher_find,
@@ -56,17 +54,13 @@ from rewards.services import (
 )
 
 
-def _to_voucher(code: str = "") -> HttpResponse:
+def to_voucher(code: str = "") -> HttpResponse:
     url = reverse("staff_rewards:vouchers")
     return redirect(f"{url}?{urlencode({'code': code})}" if code else url)
 
 
 def _no_store_message() -> str:
     return _("Your login is not linked to a store. Ask a program manager to set your store.")
-
-
-def _void_reason(reason: str) -> str:
-    return reason.strip() or _("Voided at the staff desk")
 
 
 def hand_over(redemption: Redemption) -> str:
@@ -229,7 +223,7 @@ def reward_redeem_view(request: HttpRequest, card_number: str, reward_id: int) -
             for error in errors:
                 messages.error(request, error)
         return back
-    if request.POST.get(CONFIRM_FIELD) != "redeem":
+    if not confirmed(request, "redeem"):
         return _redeem_confirm_page(request, member, reward, form)
     started = timezone.now()
     try:
@@ -271,47 +265,6 @@ def reward_redeem_view(request: HttpRequest, card_number: str, reward_id: int) -
     return to_member(member)
 
 
-@desk_store_required("rewards.void_redemption")
-@require_POST
-def redemption_void_view(
-    request: HttpRequest, card_number: str, redemption_id: int
-) -> HttpResponse:
-    member = member_or_404(card_number)
-    redemption = redemption_get_for_member(member=member, redemption_id=redemption_id)
-    if redemption is None:
-        # Another member's redemption looks exactly like one that does not exist.
-        raise Http404
-    if redemption.status == RedemptionStatus.VOID:
-        messages.info(request, _("This redemption is already void."))
-        return to_member(member)
-    form = RedemptionVoidForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    try:
-        redemption = redemption_void(
-            redemption=redemption,
-            actor=request.user,
-            store=request.user.store,
-            reason=_void_reason(reason),
-        )
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _voided_message(redemption))
-    return to_member(member)
-
-
-def _voided_message(redemption: Redemption) -> str:
-    return ngettext(
-        "%(reward)s voided: %(points)s point is back on %(name)s's balance.",
-        "%(reward)s voided: %(points)s points are back on %(name)s's balance.",
-        redemption.points,
-    ) % {
-        "reward": redemption.reward.name,
-        "points": redemption.points,
-        "name": redemption.member.display_name,
-    }
-
-
 # --- vouchers ----------------------------------------------------------------------------
 
 
@@ -330,7 +283,7 @@ def _invalid_code_message(code: str) -> str:
     )
 
 
-def _voucher_page(
+def voucher_page(
     request: HttpRequest, *, code: str = "", error: str = "", form=None
 ) -> HttpResponse:
     """The lookup box, and the voucher `code` names with what can be done with it now."""
@@ -376,20 +329,20 @@ def _voucher_page(
 def voucher_check(request: HttpRequest) -> HttpResponse:
     """One box: the scanner types the code and Enter (`?code=`), or staff type it by hand."""
     if "code" not in request.GET:
-        return _voucher_page(request)
+        return voucher_page(request)
     form = VoucherCodeForm(request.GET)
     if not form.is_valid():
-        return _voucher_page(request, form=form)
+        return voucher_page(request, form=form)
     if not ratelimit.staff_lookup_allowed(request, what="voucher check"):
         return ratelimit.staff_lookup_refused(request)
-    return _voucher_page(request, code=form.cleaned_data["code"], form=form)
+    return voucher_page(request, code=form.cleaned_data["code"], form=form)
 
 
-def _voucher_miss(request: HttpRequest, *, what: str, code: str) -> HttpResponse:
+def voucher_miss(request: HttpRequest, *, what: str, code: str) -> HttpResponse:
     """A code that names no voucher counts as a lookup (use and void reveal that too)."""
     if not ratelimit.staff_lookup_allowed(request, what=what):
         return ratelimit.staff_lookup_refused(request)
-    return _voucher_page(request, code=code)
+    return voucher_page(request, code=code)
 
 
 @desk_permission_required("rewards.use_voucher")
@@ -397,19 +350,19 @@ def _voucher_miss(request: HttpRequest, *, what: str, code: str) -> HttpResponse
 def voucher_use_view(request: HttpRequest) -> HttpResponse:
     form = VoucherCodeForm(request.POST)
     if not form.is_valid():
-        return _voucher_page(request, form=form)
+        return voucher_page(request, form=form)
     code = form.cleaned_data["code"]
     if ratelimit.staff_lookup_blocked(request, what="voucher use"):
         return ratelimit.staff_lookup_refused(request)
     store = request.user.store
     if store is None:
-        return _voucher_page(request, code=code, error=_no_store_message())
+        return voucher_page(request, code=code, error=_no_store_message())
     try:
         redemption = voucher_use(code=code, actor=request.user, store=store)
     except InvalidVoucher:
-        return _voucher_miss(request, what="voucher use", code=code)
+        return voucher_miss(request, what="voucher use", code=code)
     except DomainError as error:
-        return _voucher_page(request, code=code, error=error.message)
+        return voucher_page(request, code=code, error=error.message)
     messages.success(
         request,
         _("Voucher %(code)s used for %(name)s. %(hand_over)s")
@@ -419,37 +372,4 @@ def voucher_use_view(request: HttpRequest) -> HttpResponse:
             "hand_over": hand_over(redemption),
         },
     )
-    return _to_voucher()
-
-
-@desk_store_required("rewards.void_redemption")
-@require_POST
-def voucher_void_view(request: HttpRequest) -> HttpResponse:
-    form = VoucherVoidForm(request.POST)
-    if not form.is_valid():
-        if "code" in form.errors:
-            return _voucher_page(request, form=VoucherCodeForm(request.POST))
-        return _voucher_page(
-            request, code=form.cleaned_data["code"], error=form.errors["reason"][0]
-        )
-    code = form.cleaned_data["code"]
-    if ratelimit.staff_lookup_blocked(request, what="voucher void"):
-        return ratelimit.staff_lookup_refused(request)
-    try:
-        redemption = voucher_find(code=code)
-    except InvalidVoucher:
-        return _voucher_miss(request, what="voucher void", code=code)
-    if redemption.status == RedemptionStatus.VOID:
-        messages.info(request, _("This voucher is already void."))
-        return _to_voucher(redemption.code)
-    try:
-        redemption = redemption_void(
-            redemption=redemption,
-            actor=request.user,
-            store=request.user.store,
-            reason=_void_reason(form.cleaned_data["reason"]),
-        )
-    except DomainError as error:
-        return _voucher_page(request, code=code, error=error.message)
-    messages.success(request, _voided_message(redemption))
-    return _to_voucher(redemption.code)
+    return to_voucher()

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from loyalty.desk import members, points, rewards, shift
+from loyalty.desk import members, points, rewards, shift, voids
 
 # Finding a member and their summary: `staff:desk`, `staff:member`; the shift summary.
 member_patterns = [
@@ -50,12 +50,12 @@ rewards_patterns = [
     ),
     path(
         "members/<str:card_number>/redemptions/<int:redemption_id>/void/",
-        rewards.redemption_void_view,
+        voids.redemption_void_view,
         name="redemption_void",
     ),
     path("vouchers/", rewards.voucher_check, name="vouchers"),
     path("vouchers/use/", rewards.voucher_use_view, name="voucher_use"),
-    path("vouchers/void/", rewards.voucher_void_view, name="voucher_void"),
+    path("vouchers/void/", voids.voucher_void_view, name="voucher_void"),
 ]
 
 urlpatterns = [

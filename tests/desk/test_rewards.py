@@ -73,6 +73,9 @@ def void_url(member, redemption) -> str:
 VOUCHERS = reverse("staff_rewards:vouchers")
 USE = reverse("staff_rewards:voucher_use")
 VOID = reverse("staff_rewards:voucher_void")
+# What the void confirmation pages' own buttons send (tests/desk/test_void_confirmations.py).
+CONFIRM_VOID_REDEMPTION = {"confirm": "void_redemption"}
+CONFIRM_VOID_VOUCHER = {"confirm": "void_voucher"}
 
 
 def confirm_data(key: uuid.UUID | None = None, steps: int = 1, *, confirm: bool = True) -> dict:
@@ -172,7 +175,7 @@ def test_summary_void_authorization(client, request, rich_customer, pastry, who,
     _login(client, request, who)
     before = snapshot(rich_customer, pastry)
 
-    response = client.post(void_url(rich_customer, voucher))
+    response = client.post(void_url(rich_customer, voucher), CONFIRM_VOID_REDEMPTION)
 
     if status == 200:
         assert response.status_code == 302
@@ -223,7 +226,9 @@ def test_voucher_void_authorization(client, request, rich_customer, pastry, who,
     _login(client, request, who)
     before = snapshot(rich_customer, pastry)
 
-    response = client.post(VOID, {"code": voucher.code, "reason": "Wrong reward"})
+    response = client.post(
+        VOID, {"code": voucher.code, "reason": "Wrong reward", **CONFIRM_VOID_VOUCHER}
+    )
 
     if status == 200:
         assert response.status_code == 302
@@ -567,7 +572,9 @@ def test_voiding_a_counter_redemption_restores_balance_and_stock_exactly(
     assert (state(rich_customer), Reward.objects.get(pk=pastry.pk).stock) == ((350, 0, 0, 2), 9)
     client.force_login(staff_user)
 
-    response = client.post(void_url(rich_customer, redemption), follow=True)
+    response = client.post(
+        void_url(rich_customer, redemption), CONFIRM_VOID_REDEMPTION, follow=True
+    )
 
     redemption.refresh_from_db()
     assert (redemption.status, redemption.voided_by) == (RedemptionStatus.VOID, staff_user)
@@ -578,7 +585,7 @@ def test_voiding_a_counter_redemption_restores_balance_and_stock_exactly(
         "Free pastry voided: 150 points are back on Alice Andersen's balance."
     ]
 
-    again = client.post(void_url(rich_customer, redemption), follow=True)
+    again = client.post(void_url(rich_customer, redemption), CONFIRM_VOID_REDEMPTION, follow=True)
 
     assert _messages(again) == ["This redemption is already void."]
     assert state(rich_customer) == (500, 0, 0, 3)
@@ -586,9 +593,10 @@ def test_voiding_a_counter_redemption_restores_balance_and_stock_exactly(
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("confirmed", [False, True], ids=["before-the-page", "confirmed"])
 @pytest.mark.parametrize("who", ["colleague", "too_late", "used_voucher"])
 def test_a_void_that_is_not_allowed_says_why_and_changes_nothing(
-    client, staff_user, store, rich_customer, pastry, who
+    client, staff_user, store, rich_customer, pastry, who, confirmed
 ):
     colleague = create_staff(email="colleague@example.com", store=store)
     if who == "used_voucher":
@@ -603,8 +611,15 @@ def test_a_void_that_is_not_allowed_says_why_and_changes_nothing(
     with time_machine.travel(
         timezone.now() + datetime.timedelta(minutes=16 if who == "too_late" else 0)
     ):
-        response = client.post(void_url(rich_customer, redemption), follow=True)
+        response = client.post(
+            void_url(rich_customer, redemption),
+            CONFIRM_VOID_REDEMPTION if confirmed else {},
+            follow=True,
+        )
 
+    assert response.redirect_chain == [
+        (reverse("staff:member", args=[rich_customer.card_number]), 302)
+    ]
     assert _messages(response)[0].startswith("Used or expired vouchers cannot be voided")
     assert snapshot(rich_customer, pastry) == before
 
@@ -829,7 +844,9 @@ def test_voiding_an_issued_voucher_restores_balance_and_stock(
     client.force_login(staff_user)
 
     response = client.post(
-        VOID, {"code": voucher.code, "reason": "  Asked to cancel  "}, follow=True
+        VOID,
+        {"code": voucher.code, "reason": "  Asked to cancel  ", **CONFIRM_VOID_VOUCHER},
+        follow=True,
     )
 
     voucher.refresh_from_db()
@@ -846,7 +863,7 @@ def test_voiding_an_issued_voucher_restores_balance_and_stock(
     ]
     assert "This voucher was cancelled." in response.content.decode()
 
-    again = client.post(VOID, {"code": voucher.code}, follow=True)
+    again = client.post(VOID, {"code": voucher.code, **CONFIRM_VOID_VOUCHER}, follow=True)
 
     assert _messages(again) == ["This voucher is already void."]
     assert state(rich_customer) == (500, 0, 0, 3)

@@ -1,10 +1,12 @@
 """Every page of the staff desk at a phone's width and at a desk PC's: axe finds no serious or
 critical violation, nothing scrolls sideways, no table cell cuts its text (a voucher code read
-out at the till), and every button is at least 44 px tall."""
+out at the till), and every button is at least 44 px tall. The confirmation pages a POST opens
+are reached by their buttons."""
 
 from playwright.sync_api import expect
 
 from engagement.services.checkout import checkout_purchase
+from rewards.codes import voucher_code_format
 from rewards.models import RedemptionChannel
 from rewards.services import reward_redeem
 from tests.e2e.steps import assert_accessible, log_in, set_up_two_factor
@@ -51,6 +53,34 @@ def _check(journey, page, pages: dict[str, str], size: str) -> list[str]:
     return problems
 
 
+def _check_void_confirmations(journey, page, card: str, code: str, size: str) -> list[str]:
+    """The two void confirmations, opened from the member page and the voucher page; each is
+    left by its safe button, so the voucher stays ready for the next size."""
+    problems = []
+    page.set_viewport_size(SIZES[size])
+    page.goto(f"/staff/members/{card}/")
+    page.get_by_test_id("recent-redemptions").get_by_role("button", name="Void").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Void this voucher?")
+    assert_accessible(page, f"redemption void confirmation at {size} size")
+    problems += _problems(page, SIZES[size]["width"])
+    journey.shot(page, f"redemption-void-confirm-{size}")
+    page.get_by_role("link", name="Keep the voucher").click()
+    expect(page.get_by_test_id("balance")).to_have_text("432")
+
+    page.goto(f"/staff/vouchers/?code={code}")
+    page.get_by_text("Void this voucher").click()
+    page.get_by_label("Reason (optional)").fill("Asked to cancel: the member chose another reward")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Void this voucher?")
+    expect(page.get_by_test_id("confirm-code")).to_have_text(voucher_code_format(code))
+    assert_accessible(page, f"voucher void confirmation at {size} size")
+    problems += _problems(page, SIZES[size]["width"])
+    journey.shot(page, f"voucher-void-confirm-{size}")
+    page.get_by_role("link", name="Keep the voucher").click()
+    expect(page.get_by_test_id("voucher-status")).to_have_text("Ready to use")
+    return problems
+
+
 def test_every_desk_page_is_accessible_and_fits_a_phone_and_a_desk_pc(journey):
     downtown = create_store(code="downtown", name="Downtown")
     create_staff(email="sam@example.com", store=downtown)
@@ -85,6 +115,7 @@ def test_every_desk_page_is_accessible_and_fits_a_phone_and_a_desk_pc(journey):
     problems = []
     for size in SIZES:
         problems += _check(journey, staff, staff_pages, size)
+        problems += _check_void_confirmations(journey, staff, card, voucher.code, size)
 
     # Adjusting points is the manager's, after their second step.
     manager = journey.new_page()

@@ -172,6 +172,24 @@ def test_staff_record_a_purchase_redeem_validate_a_voucher_and_void_a_mistake(jo
     assert_accessible(staff, "purchase-voided")
     journey.shot(staff, "purchase-voided")
 
+    # The pastry was the wrong reward: its void asks once more, with the points that come back.
+    rewards = staff.get_by_test_id("recent-redemptions")
+    rewards.get_by_role("row").filter(has_text="Free pastry").get_by_role("button").click()
+    expect(staff.get_by_role("heading", level=1)).to_have_text("Void this voucher?")
+    expect(staff.get_by_test_id("confirm-points")).to_have_text("60")
+    expect(staff.get_by_test_id("confirm-balance")).to_have_text("11 now, 71 after")
+    assert_accessible(staff, "redemption-void-confirm")
+    journey.shot(staff, "redemption-void-confirm")
+    staff.get_by_role("button", name="Void the voucher and give back 60 points").click()
+    expect(
+        staff.get_by_text("Free pastry voided: 60 points are back on Alice Andersen's balance.")
+    ).to_be_visible()
+    expect(staff.get_by_test_id("balance")).to_have_text("71")
+    pastry_row = rewards.get_by_role("row").filter(has_text="Free pastry")
+    expect(pastry_row.locator(".tag")).to_have_text("Void")
+    expect(pastry_row.get_by_role("button")).to_have_count(0)
+    journey.shot(staff, "redemption-voided")
+
     journey.assert_stayed_on_site_without_errors()
 
 
