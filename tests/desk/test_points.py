@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from engagement.services.checkout import checkout_purchase
 from loyalty.models import (
-    EarningRule,
     EntryKind,
     PointsAccount,
     PointsEntry,
@@ -20,7 +19,6 @@ from loyalty.models import (
     ProductCategory,
     Purchase,
     PurchaseReturn,
-    RuleKind,
 )
 from loyalty.services import BasketLine, points_spend
 from members.models import User
@@ -111,18 +109,6 @@ def assert_ledger_adds_up(member) -> None:
 
 
 # --- fixtures -----------------------------------------------------------------------------
-
-
-@pytest.fixture
-def coffee(db) -> ProductCategory:
-    """Base rate 1 point per unit; coffee earns double."""
-    category = ProductCategory.objects.create(code="coffee", name="Coffee")
-    EarningRule.objects.create(kind=RuleKind.BASE_RATE, rate=Decimal("1"), name="Base")
-    double = EarningRule.objects.create(
-        kind=RuleKind.CATEGORY_MULTIPLIER, multiplier=Decimal("2"), name="Coffee double"
-    )
-    double.categories.set([category])
-    return category
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from loyalty.models import EarningRule, ProductCategory, Purchase, RuleKind
+from loyalty.models import ProductCategory, Purchase
 from tests.desk.test_points import purchase_data, state, two_lines
 
 pytestmark = pytest.mark.django_db
@@ -22,18 +22,6 @@ def test_the_receipt_number_comes_before_the_items(client, staff_user, customer)
 
 
 # --- a basket being typed: lines added by the page, mistakes on their line ----------------
-
-
-@pytest.fixture
-def coffee(db) -> ProductCategory:
-    """Base rate 1 point per unit; coffee earns double."""
-    category = ProductCategory.objects.create(code="coffee", name="Coffee")
-    EarningRule.objects.create(kind=RuleKind.BASE_RATE, rate=Decimal("1"), name="Base")
-    double = EarningRule.objects.create(
-        kind=RuleKind.CATEGORY_MULTIPLIER, multiplier=Decimal("2"), name="Coffee double"
-    )
-    double.categories.set([category])
-    return category
 
 
 def _preview(client, member, data) -> dict:
