@@ -132,10 +132,15 @@ class Journey:
     def on_site(self, url: str) -> bool:
         return url == self.base_url or url.startswith(self.base_url + "/")
 
-    def new_page(self, *, phone: bool = False, permissions: tuple[str, ...] = ()):
-        """A page in a new context (a fresh browser for a new user), on a phone or a desk PC."""
+    def new_page(
+        self, *, phone: bool = False, permissions: tuple[str, ...] = (), dark: bool = False
+    ):
+        """A page in a new context (a fresh browser for a new user), on a phone or a desk PC;
+        `dark`: the device asks for dark mode (prefers-color-scheme: dark)."""
         options = dict(self._devices[PHONE]) if phone else {"viewport": DESKTOP_VIEWPORT}
         options.pop("default_browser_type", None)
+        if dark:
+            options["color_scheme"] = "dark"
         context = self._browser.new_context(
             base_url=self.base_url, locale="en-US", timezone_id="UTC", **options
         )
