@@ -206,9 +206,7 @@ def reward_outlook_for_member(*, member, now: datetime.datetime | None = None) -
     )
 
 
-def vouchers_ready_for_member(
-    *, member, now: datetime.datetime | None = None
-) -> list[Redemption]:
+def vouchers_ready_for_member(*, member, now: datetime.datetime | None = None) -> list[Redemption]:
     """The member's vouchers to show at a till (`voucher_is_usable`), soonest to expire first."""
     now = now or timezone.now()
     issued = (

@@ -222,7 +222,8 @@ def test_savings_add_up_what_was_redeemed_and_donated_at_its_money_value_in_one_
     reads = [
         query["sql"] for query in queries.captured_queries if "rewards_redemption" in query["sql"]
     ]
-    assert len(reads) == 1 and reads[0].startswith("SELECT SUM(")
+    assert len(reads) == 1
+    assert reads[0].startswith("SELECT SUM(")
     assert bobs == Decimal("15.00")
 
 
