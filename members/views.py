@@ -18,7 +18,7 @@ from loyalty.selectors import (
     points_summary_get,
     tier_progress_get,
 )
-from loyalty.services.program import program_timezone
+from loyalty.services.program import program_settings_get, program_timezone
 from members.decorators import member_required
 from members.forms import ProfileForm
 from members.identifiers import card_number_format, phone_format
@@ -26,6 +26,11 @@ from members.models import Member
 from members.phones import PhoneCodesTooMany
 from members.qr import qr_png, qr_svg
 from members.services import member_profile_update
+from rewards.selectors import (
+    member_savings_get,
+    reward_outlook_for_member,
+    vouchers_ready_for_member,
+)
 
 
 @require_GET
@@ -37,13 +42,19 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def dashboard(request: HttpRequest, member: Member) -> HttpResponse:
     account = member.points_account
+    summary = points_summary_get(account=account)
+    vouchers = vouchers_ready_for_member(member=member)
     return render(
         request,
         "members/dashboard.html",
         {
             "member": member,
             "account": account,
-            "summary": points_summary_get(account=account),
+            "summary": summary,
+            "outlook": reward_outlook_for_member(member=member),
+            "vouchers_ready": len(vouchers),
+            "soonest_voucher": vouchers[0] if vouchers else None,
+            "savings": member_savings_get(member=member),
             "tier_progress": tier_progress_get(account=account),
             "challenges": challenge_cards_for_member(member=member),
             "program_time_zone": program_timezone(),
@@ -127,6 +138,8 @@ def history(request: HttpRequest, member: Member) -> HttpResponse:
             "pending_lots": pending_lots,
             "kind": kind,
             "kind_choices": EntryKind.choices,
+            "savings": member_savings_get(member=member),
+            "currency": program_settings_get().currency,
             "program_time_zone": program_timezone(),
         },
     )

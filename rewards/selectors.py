@@ -2,11 +2,13 @@
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from loyalty.money import cents, points_cash_value
 from loyalty.selectors.shift import (
     ShiftFigures,
     ShiftKey,
@@ -158,6 +160,85 @@ def rewards_within_reach(
     if redeemable is None:
         redeemable = rewards_redeemable_now()
     return [reward for reward in redeemable if reward.points_cost <= balance][:limit]
+
+
+@dataclass(frozen=True)
+class RewardOutlook:
+    """What a member's points reach in the catalogue now: how many rewards they can have, and
+    the nearest one their tier allows that they cannot afford yet (None when there is none)."""
+
+    redeemable_count: int
+    next_reward: Reward | None
+    balance: int
+
+    @property
+    def points_to_next(self) -> int:
+        return self.next_reward.points_cost - self.balance if self.next_reward else 0
+
+
+def reward_outlook_for_member(*, member, now: datetime.datetime | None = None) -> RewardOutlook:
+    """The dashboard's "what can I get": rewards redeemable now (available, allowed by the
+    member's tier, under their limit, affordable) counted, and of the others that only lack
+    points the cheapest, ties in catalogue order. A reward above the member's tier is never a
+    points shortfall (`Reward.tier_allows`, as `reward_redeem` and the counter list read it)."""
+    now = now or timezone.now()
+    account = member.points_account
+    balance = account.balance
+    redeemable_count = 0
+    within_reach: list[Reward] = []
+    for reward in reward_list_visible(now=now):
+        if not reward.tier_allows(account.tier):
+            continue
+        if reward_availability_problem(reward, now=now) is not None:
+            continue
+        if reward_redemptions_left(member=member, reward=reward, now=now) == 0:
+            continue
+        if reward.points_cost <= balance:
+            redeemable_count += 1
+        else:
+            within_reach.append(reward)
+    # `sorted` is stable: among equal costs the catalogue's order (display order, name) wins.
+    nearest = sorted(within_reach, key=lambda reward: reward.points_cost)[:1]
+    return RewardOutlook(
+        redeemable_count=redeemable_count,
+        next_reward=nearest[0] if nearest else None,
+        balance=balance,
+    )
+
+
+def vouchers_ready_for_member(*, member, now: datetime.datetime | None = None) -> list[Redemption]:
+    """The member's vouchers to show at a till (`voucher_is_usable`), soonest to expire first."""
+    now = now or timezone.now()
+    issued = (
+        redemption_list_for_member(member=member)
+        .filter(status=RedemptionStatus.ISSUED, expires_at__gt=now)
+        .order_by("expires_at", "pk")
+    )
+    return [redemption for redemption in issued if voucher_is_usable(redemption, now=now)]
+
+
+# Rewards whose redemption records its worth in money: the discount, or the credit and the
+# donation at the point value of the day. Others (a free product, an experience, a percentage
+# whose `value` is a rate) are worth the points they took.
+_VALUED_IN_MONEY = [RewardKind.FIXED_DISCOUNT, RewardKind.STORE_CREDIT, RewardKind.DONATION]
+
+
+def member_savings_get(*, member, now: datetime.datetime | None = None) -> Decimal:
+    """What the member's points have brought them, to the cent: every redemption and donation
+    they kept (used, or a voucher still ready; not void, not expired, whose points were lost or
+    given back), at its money value where it has one, else at the program's point value.
+    One query."""
+    now = now or timezone.now()
+    in_money = Q(reward__kind__in=_VALUED_IN_MONEY, value__isnull=False)
+    totals = (
+        Redemption.objects.filter(member=member)
+        .filter(
+            Q(status=RedemptionStatus.FULFILLED)
+            | Q(status=RedemptionStatus.ISSUED, expires_at__gt=now)
+        )
+        .aggregate(money=Sum("value", filter=in_money), points=Sum("points", filter=~in_money))
+    )
+    return cents(totals["money"]) + points_cash_value(totals["points"] or 0)
 
 
 def shift_redemption_figures(

@@ -122,6 +122,19 @@ class PointsSummary:
     # The days after the first `EXPIRY_DAYS_LISTED`, as one: their points, the last of them.
     expiring_later: ExpiringDay | None = None
 
+    @property
+    def expiring_first(self) -> ExpiringDay | None:
+        """The soonest day on which points expire, the one the dashboard warns of."""
+        return self.expiring[0] if self.expiring else None
+
+    @property
+    def expiring_after_first(self) -> ExpiringDay | None:
+        """Every expiry day in the window after the soonest, as one: their points, the last."""
+        later = self.expiring[1:] + ([self.expiring_later] if self.expiring_later else [])
+        if not later:
+            return None
+        return ExpiringDay(last_day=later[-1].last_day, points=sum(day.points for day in later))
+
 
 # A phone screen lists the next few expiry days; the rest of the window is summed up in one line.
 EXPIRY_DAYS_LISTED = 5

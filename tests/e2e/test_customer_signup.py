@@ -42,7 +42,7 @@ def test_new_customer_signs_up_on_a_phone_and_shows_a_card_that_scans(journey):
     assert_accessible(page, "dashboard")
     journey.shot(page, "dashboard")
 
-    page.get_by_role("link", name="Show my card").click()
+    page.get_by_role("link", name="Show card").click()
     expect(page).to_have_url(journey.url("/me/card/"))
     member = Member.objects.get(user__email="nora@example.com")
     shown_number = page.get_by_test_id("card-number")

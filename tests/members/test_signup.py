@@ -54,8 +54,11 @@ def test_email_must_be_confirmed_before_the_dashboard_then_shows_zero_points(cli
     assert dashboard.status_code == 200
     assert dashboard.context["account"].balance == 0
     assert 'data-testid="balance">0<' in dashboard.content.decode()
-    member = Member.objects.get(user__email="nora@example.com")
-    assert member.card_number[:4] in dashboard.content.decode()
+    # The card is one tap away, at the top.
+    assert (
+        f'<a class="button dash-head__card" href="{reverse("members:card")}" '
+        'data-testid="show-card">Show card</a>'
+    ) in dashboard.content.decode()
 
 
 @pytest.mark.django_db

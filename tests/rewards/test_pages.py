@@ -652,4 +652,4 @@ def test_everyone_finds_the_rewards_and_members_find_their_vouchers(client, cust
     assert f'href="{reverse("rewards:list")}"' in visitor
     assert reverse("member_rewards:list") not in visitor
     assert f'href="{reverse("member_rewards:list")}"' in member
-    assert 'data-testid="rewards-panel"' in member
+    assert f'<a href="{reverse("rewards:list")}" data-testid="redeemable-now">' in member

@@ -141,7 +141,8 @@ class Command(BaseCommand):
             threshold=Decimal("100"),
             earn_multiplier=Decimal("1.25"),
             colour="#9aa3ad",
-            benefits="A quarter more points on every purchase.",
+            # The page states the multiplier itself; benefits are what it cannot say.
+            benefits="",
         )
         Tier.objects.create(
             name="Gold",
@@ -149,7 +150,7 @@ class Command(BaseCommand):
             threshold=Decimal("500"),
             earn_multiplier=Decimal("1.5"),
             colour="#c9a227",
-            benefits="Half as many points again, and Gold-only rewards.",
+            benefits="Gold-only rewards, such as a day as a barista.",
         )
 
     def _categories(self) -> dict[str, ProductCategory]:
