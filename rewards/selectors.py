@@ -35,10 +35,11 @@ class CatalogueItem:
     reward: Reward
     problem: str | None  # why it cannot be redeemed now, whoever asks
     points_missing: int  # 0 when the member can afford it (or nobody is signed in)
+    tier_allowed: bool = True  # False when the member's tier is below the reward's
 
     @property
     def can_redeem(self) -> bool:
-        return self.problem is None and self.points_missing == 0
+        return self.problem is None and self.tier_allowed and self.points_missing == 0
 
 
 def reward_list_visible(*, now: datetime.datetime | None = None) -> QuerySet[Reward]:
@@ -51,8 +52,10 @@ def reward_list_visible(*, now: datetime.datetime | None = None) -> QuerySet[Rew
     )
 
 
-def catalogue(*, balance: int | None, affordable_only: bool = False) -> list[CatalogueItem]:
-    """The catalogue as one member (with `balance`) or a visitor (None) sees it."""
+def catalogue(
+    *, balance: int | None, tier=None, affordable_only: bool = False
+) -> list[CatalogueItem]:
+    """The catalogue as one member (with `balance` and `tier`) or a visitor (None) sees it."""
     now = timezone.now()
     items = []
     for reward in reward_list_visible(now=now):
@@ -61,6 +64,7 @@ def catalogue(*, balance: int | None, affordable_only: bool = False) -> list[Cat
             reward=reward,
             problem=reward_availability_problem(reward, now=now),
             points_missing=missing,
+            tier_allowed=balance is None or reward.tier_allows(tier),
         )
         if affordable_only and not item.can_redeem:
             continue

@@ -34,13 +34,17 @@ from rewards.services import reward_availability_problem, reward_redeem
 @require_GET
 def reward_list(request: HttpRequest) -> HttpResponse:
     member = member_for_user(request.user)
-    balance = member.points_account.balance if member else None
+    account = member.points_account if member else None
+    balance = account.balance if account else None
     affordable_only = member is not None and request.GET.get("affordable") == "1"
+    items = catalogue(
+        balance=balance, tier=account.tier if account else None, affordable_only=affordable_only
+    )
     return render(
         request,
         "rewards/catalogue.html",
         {
-            "items": catalogue(balance=balance, affordable_only=affordable_only),
+            "items": items,
             "member": member,
             "balance": balance,
             "affordable_only": affordable_only,

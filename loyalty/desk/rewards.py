@@ -131,9 +131,9 @@ def _reward_groups(member) -> RewardGroups:
     now = timezone.now()
     top_rank = Tier.objects.aggregate(top=Max("rank"))["top"]
     redeemable, close, unavailable = [], [], []
-    for item in catalogue(balance=balance):
+    for item in catalogue(balance=balance, tier=account.tier):
         reward = item.reward
-        if not reward.tier_allows(account.tier):
+        if not item.tier_allowed:
             # Never a points shortfall: no number of points makes it theirs.
             reason = _tier_reason(reward, top_rank)
         elif item.problem:
