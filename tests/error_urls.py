@@ -3,7 +3,8 @@
 from django.core.exceptions import SuspiciousOperation
 from django.urls import path
 
-from loyalty.urls import handler400, handler500, urlpatterns as site_urlpatterns
+from loyalty.urls import handler400, handler500
+from loyalty.urls import urlpatterns as site_urlpatterns
 
 __all__ = ["handler400", "handler500", "urlpatterns"]
 
