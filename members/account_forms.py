@@ -22,6 +22,10 @@ class SiteWordsMixin:
 NEW_PASSWORD_LABELS = {"password1": _("New password"), "password2": _("New password (again)")}
 
 
+class SignupForm(SiteWordsMixin, account_forms.SignupForm):
+    pass
+
+
 class LoginForm(SiteWordsMixin, account_forms.LoginForm):
     labels = {"remember": _("Keep me logged in")}
 

@@ -147,6 +147,7 @@ ACCOUNT_ADAPTER = "members.adapter.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "members.forms.SignupDetailsForm"
 # allauth's forms in the site's words (sentence-case labels, no placeholders).
 ACCOUNT_FORMS = {
+    "signup": "members.account_forms.SignupForm",
     "login": "members.account_forms.LoginForm",
     "change_password": "members.account_forms.ChangePasswordForm",
     "reset_password_from_key": "members.account_forms.ResetPasswordKeyForm",

@@ -230,3 +230,18 @@ def test_the_second_step_of_logging_in_says_log_in(manager_user):
     assert _headings(response) == ["Two-factor sign-in"]
     assert _buttons(response) == [("button", "Log in"), ("button button--secondary", "Cancel")]
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_the_join_page_has_labels_and_no_placeholders():
+    response = Client().get(reverse("account_signup"))
+
+    assert [field.label for field in response.context["form"]] == [
+        "First name",
+        "Last name",
+        "Email",
+        "Password",
+        "Password (again)",
+        "Referral code (optional)",
+    ]
+    assert "placeholder=" not in _main(response)

@@ -165,7 +165,8 @@ def test_a_checkbox_sits_beside_its_label_without_a_colon(client, customer):
     page = client.get(reverse("members:profile")).content.decode()
 
     boxes = re.findall(
-        r'<div class="field field--checkbox">\s*(<input type="checkbox"[^>]*>) (<label[^>]*>[^<]*</label>)',
+        r'<div class="field field--checkbox">\s*(<input type="checkbox"[^>]*>) '
+        r"(<label[^>]*>[^<]*</label>)",
         page,
     )
     assert [label for _box, label in boxes] == [
