@@ -245,3 +245,24 @@ def test_the_join_page_has_labels_and_no_placeholders():
         "Referral code (optional)",
     ]
     assert "placeholder=" not in _main(response)
+
+
+@pytest.mark.django_db
+def test_the_emails_allauth_sends_have_sentence_case_subjects(customer, mailoutbox):
+    client = Client()
+
+    client.post(reverse("account_reset_password"), {"email": "alice@example.com"})
+    client.post(
+        reverse("account_signup"),
+        {
+            "first_name": "Nora",
+            "email": "nora@example.com",
+            "password1": "a-long-pass-1",
+            "password2": "a-long-pass-1",
+        },
+    )
+
+    assert [(message.to, message.subject) for message in mailoutbox] == [
+        (["alice@example.com"], "Reset your password"),
+        (["nora@example.com"], "Confirm your email address"),
+    ]
