@@ -14,6 +14,11 @@ admin.site.site_title = settings.LOYALTY_PROGRAM_NAME
 # allauth's log-in limits do not cover the admin's own log-in form.
 admin.site.login = admin_login_limited(admin.site.login)
 
+# 403 and 404 are Django's own views with templates/403.html and 404.html (rendered with the
+# request, so the menu knows who is signed in); 400 and 500 need neither request nor database.
+handler400 = "loyalty.views.bad_request"
+handler500 = "loyalty.views.server_error"
+
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),

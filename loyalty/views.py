@@ -1,4 +1,6 @@
-from django.http import HttpRequest, JsonResponse
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template.loader import get_template
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -17,3 +19,18 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"status": "ok" if healthy else "down", **checks}, status=200 if healthy else 503
     )
+
+
+def _plain_error_page(template_name: str, status: int) -> HttpResponse:
+    """An error page rendered from settings and static files alone: no context processors
+    (they read the database), no request (it may be what was wrong)."""
+    page = get_template(template_name).render({"program_name": settings.LOYALTY_PROGRAM_NAME})
+    return HttpResponse(page, status=status)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return _plain_error_page("400.html", 400)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return _plain_error_page("500.html", 500)

@@ -145,6 +145,17 @@ LOGIN_REDIRECT_URL = "members:dashboard"
 
 ACCOUNT_ADAPTER = "members.adapter.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "members.forms.SignupDetailsForm"
+# allauth's forms in the site's words (sentence-case labels, no placeholders).
+ACCOUNT_FORMS = {
+    "signup": "members.account_forms.SignupForm",
+    "login": "members.account_forms.LoginForm",
+    "change_password": "members.account_forms.ChangePasswordForm",
+    "reset_password_from_key": "members.account_forms.ResetPasswordKeyForm",
+    "set_password": "members.account_forms.SetPasswordForm",
+    "reset_password": "members.account_forms.ResetPasswordForm",
+    "add_email": "members.account_forms.AddEmailForm",
+    "reauthenticate": "members.account_forms.ReauthenticateForm",
+}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]

@@ -18,10 +18,10 @@ def log_in(page: Page, email: str, password: str = PASSWORD) -> None:
     """On the sign-in page (opened directly, or where a protected page sent the user)."""
     if "/accounts/login/" not in page.url:
         page.goto("/accounts/login/")
-    expect(page.get_by_role("heading", name="Sign In")).to_be_visible()
+    expect(page.get_by_role("heading", name="Log in", exact=True)).to_be_visible()
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in", exact=True).click()
 
 
 def set_up_two_factor(page: Page, password: str = PASSWORD) -> str:
@@ -30,12 +30,12 @@ def set_up_two_factor(page: Page, password: str = PASSWORD) -> str:
     code; ends on the recovery codes. The secret, for the codes of later sign-ins."""
     expect(page.get_by_text("Your role needs two-factor sign-in before")).to_be_visible()
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Confirm").click()
-    expect(page.get_by_role("heading", name="Activate Authenticator App")).to_be_visible()
+    page.get_by_role("button", name="Confirm", exact=True).click()
+    expect(page.get_by_role("heading", name="Turn on an authenticator app")).to_be_visible()
     secret = page.get_by_label("Authenticator secret").input_value()
     page.get_by_label("Authenticator code").fill(totp_code(secret))
-    page.get_by_role("button", name="Activate").click()
-    expect(page.get_by_role("heading", name="Recovery Codes")).to_be_visible()
+    page.get_by_role("button", name="Turn on", exact=True).click()
+    expect(page.get_by_role("heading", name="Recovery codes", exact=True)).to_be_visible()
     expect(page.get_by_label("Unused codes")).not_to_be_empty()
     return secret
 
@@ -61,9 +61,9 @@ def confirmation_link(address: str, *, base_url: str) -> str:
 
 def confirm_email(page: Page, address: str, *, base_url: str) -> None:
     page.goto(confirmation_link(address, base_url=base_url))
-    expect(page.get_by_role("heading", name="Confirm Email Address")).to_be_visible()
+    expect(page.get_by_role("heading", name="Confirm your email address")).to_be_visible()
     expect(page.get_by_text(address)).to_be_visible()
-    page.get_by_role("button", name="Confirm").click()
+    page.get_by_role("button", name="Confirm", exact=True).click()
 
 
 def scan(page: Page, box, text: str) -> None:

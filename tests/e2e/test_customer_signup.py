@@ -30,7 +30,7 @@ def test_new_customer_signs_up_on_a_phone_and_shows_a_card_that_scans(journey):
     journey.shot(page, "signup-form")
     page.get_by_role("button", name="Join").click()
 
-    expect(page.get_by_role("heading", name="Verify Your Email Address")).to_be_visible()
+    expect(page.get_by_role("heading", name="Check your email", exact=True)).to_be_visible()
     assert_accessible(page, "check-your-email")
     journey.shot(page, "check-your-email")
 

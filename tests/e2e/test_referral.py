@@ -64,7 +64,7 @@ def test_a_friend_joins_with_the_shared_link_buys_and_both_see_their_reward(jour
     assert_accessible(friend, "friend-signup")
     journey.shot(friend, "friend-signup")
     friend.get_by_role("button", name="Join").click()
-    expect(friend.get_by_role("heading", name="Verify Your Email Address")).to_be_visible()
+    expect(friend.get_by_role("heading", name="Check your email", exact=True)).to_be_visible()
     confirm_email(friend, "nils@example.com", base_url=journey.base_url)
     expect(friend).to_have_url(journey.url("/me/"))
     expect(friend.get_by_test_id("balance")).to_have_text("0")

@@ -71,6 +71,8 @@ NO_DIGITS = "A phone number is made of digits. To remove your number, empty the 
         ("phone", "\u0661\u0662", NOT_A_NUMBER),
         ("phone", "call me", NO_DIGITS),
         ("phone", "-- ()", NO_DIGITS),
+        ("phone", "+", NO_DIGITS),
+        ("phone", "\u200b", NO_DIGITS),  # a zero-width space is no digit and no blank either
         ("birthday", "2999-01-01", "Your birthday cannot be in the future."),
         ("birthday", "1850-01-01", "Enter a birthday after 1900."),
         ("birthday", "not-a-date", "Enter a valid date."),
@@ -154,3 +156,21 @@ def test_an_emptied_field_removes_the_number_and_its_code(client):
     assert response["Location"] == reverse("members:profile")
     assert _snapshot(member)[2:4] == ("", None)
     assert sms.outbox == []
+
+
+@pytest.mark.django_db
+def test_a_checkbox_sits_beside_its_label_without_a_colon(client, customer):
+    client.force_login(customer.user)
+
+    page = client.get(reverse("members:profile")).content.decode()
+
+    boxes = re.findall(
+        r'<div class="field field--checkbox">\s*(<input type="checkbox"[^>]*>) '
+        r"(<label[^>]*>[^<]*</label>)",
+        page,
+    )
+    assert [label for _box, label in boxes] == [
+        '<label for="id_reminder_emails">Remind me before my points expire</label>',
+        '<label for="id_marketing_emails">Send me news and offers</label>',
+    ]
+    assert '<label for="id_phone">Phone:</label>' in page  # a text field keeps the site's colon
