@@ -14,7 +14,6 @@ from tests.desk.test_points import (
     CONFIRM_VOID,
     RECEIPT_KEY,
     assert_ledger_adds_up,
-    coffee,  # noqa: F401 (a fixture)
     record,
     return_data,
     state,
