@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from loyalty.platform.ratelimit import admin_login_limited
 from loyalty.views import healthz
+from members.app_views import service_worker, web_manifest
 from members.email_views import unsubscribe
 from members.two_factor_views import two_factor_activate
 from members.views import home
@@ -22,6 +23,9 @@ handler500 = "loyalty.views.server_error"
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
+    # The member's app; the worker at the root, to look after the whole site.
+    path("manifest.webmanifest", web_manifest, name="web_manifest"),
+    path("sw.js", service_worker, name="service_worker"),
     path("unsubscribe/<str:token>/", unsubscribe, name="unsubscribe"),
     path("", include("engagement.urls")),
     path("accounts/signup/", SignupWithInvitationView.as_view(), name="account_signup"),

@@ -7,6 +7,7 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -15,6 +16,7 @@ from loyalty.models import EntryKind, PointsEntry
 from loyalty.selectors import (
     entry_list_with_purchases,
     lot_list_pending_with_purchases,
+    points_balance_get,
     points_summary_get,
     tier_progress_get,
 )
@@ -148,6 +150,8 @@ def history(request: HttpRequest, member: Member) -> HttpResponse:
 @member_required
 @require_GET
 def card(request: HttpRequest, member: Member) -> HttpResponse:
+    """The card and the balance, the page the member's app keeps for offline use
+    (static/js/service-worker.js): `rendered_at` is the "as of" its offline copy shows."""
     label = _("Member card %(number)s") % {"number": card_number_format(member.card_number)}
     return render(
         request,
@@ -156,6 +160,9 @@ def card(request: HttpRequest, member: Member) -> HttpResponse:
             "member": member,
             "card_number_display": card_number_format(member.card_number),
             "qr_svg": qr_svg(member.card_number, title=label),
+            "points": points_balance_get(account=member.points_account),
+            "rendered_at": timezone.now(),
+            "program_time_zone": program_timezone(),
         },
     )
 

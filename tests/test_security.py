@@ -26,6 +26,8 @@ EXPECTED_POLICY = {
     "script-src": "'self'",
     "style-src": "'self'",
     "form-action": "'self'",
+    "manifest-src": "'self'",
+    "worker-src": "'self'",
     "frame-ancestors": "'none'",
     "base-uri": "'self'",
     "object-src": "'none'",

@@ -55,6 +55,8 @@ EXPECTATIONS: dict[str, dict[str, object]] = {
     # --- public pages
     "home":                     expect(200,      200,      200,      200,      200,      200),
     "healthz":                  expect(200,      200,      200,      200,      200,      200),
+    "web_manifest":             expect(200,      200,      200,      200,      200,      200),
+    "service_worker":           expect(200,      200,      200,      200,      200,      200),
     "rewards:list":             expect(200,      200,      200,      200,      200,      200),
     "rewards:causes":           expect(200,      200,      200,      200,      200,      200),
     "rewards:detail":           expect(200,      200,      200,      200,      200,      200),
