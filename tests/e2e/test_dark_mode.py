@@ -154,7 +154,7 @@ def test_a_light_device_keeps_the_light_colours(journey):
     page.goto("/accounts/login/")
     expect(page.locator("html")).to_have_css("background-color", "rgb(246, 247, 244)")
     expect(page.locator(".site-header")).to_have_css("background-color", "rgb(11, 93, 75)")
-    expect(page.get_by_role("button", name="Sign In")).to_have_css("color", WHITE)
+    expect(page.get_by_role("button", name="Log in", exact=True)).to_have_css("color", WHITE)
     assert_accessible(page, "sign-in in light mode")
     journey.shot(page, "sign-in-light")
     journey.assert_stayed_on_site_without_errors()
