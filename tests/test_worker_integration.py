@@ -66,7 +66,7 @@ def test_expiry_and_reminders_run_through_the_broker_and_a_second_run_changes_no
     ) == [-30]
     reminder = OutboxEmail.objects.get()
     assert reminder.key.startswith(f"expiry-reminder:{customer.points_account.pk}:")
-    assert reminder.subject.startswith("20 of your points expire after")
+    assert reminder.subject.startswith("Use 20 points by ")
 
     held = points_credit(
         account=customer.points_account,

@@ -159,6 +159,22 @@ def _reminder(key: str, member, *, points: int = 60) -> dict:
 
 
 @pytest.mark.django_db
+def test_the_reminder_says_the_last_day_one_way_in_its_subject_and_body(customer):
+    email_queue(**_reminder("one", customer, points=1))
+
+    email = OutboxEmail.objects.get(key="one")
+    assert email.subject == "Use 1 point by Feb. 28, 2026 or lose it"
+    assert email.body_text.startswith(
+        f"Hello {customer.user.first_name},\n\nuse 1 of your points by Feb. 28, 2026 or lose it: "
+        "it expires at the end of that day. You have 1,200 points in all."
+    )
+    assert (
+        "<strong>use 1 of your points by Feb. 28, 2026 or lose it</strong>: it expires at the end"
+        in email.body_html
+    )
+
+
+@pytest.mark.django_db
 def test_bulk_queueing_writes_what_email_queue_writes(customer):
     with time_machine.travel(timezone.now(), tick=False):
         email_queue(**_reminder("one", customer))
@@ -166,7 +182,7 @@ def test_bulk_queueing_writes_what_email_queue_writes(customer):
 
     one, bulk = (OutboxEmail.objects.filter(key=key).values().get() for key in ("one", "bulk"))
     assert {**one, "id": None, "key": None} == {**bulk, "id": None, "key": None}
-    assert one["subject"] == "60 of your points expire after 28 February"
+    assert one["subject"] == "Use 60 points by Feb. 28, 2026 or lose them"
     assert "- Tea & cake: 40 points" in one["body_text"]
     assert "Tea &amp; cake" in one["body_html"]
 
@@ -189,8 +205,8 @@ def test_bulk_queueing_skips_keys_already_queued_and_returns_only_the_new_ones(
     assert emails_queue_bulk([EmailToQueue(**_reminder("second", other_customer))]) == set()
     subjects = dict(OutboxEmail.objects.values_list("key", "subject"))
     assert subjects == {
-        "first": "10 of your points expire after 28 February",
-        "second": "30 of your points expire after 28 February",
+        "first": "Use 10 points by Feb. 28, 2026 or lose them",
+        "second": "Use 30 points by Feb. 28, 2026 or lose them",
     }
 
 

@@ -203,8 +203,11 @@ def test_reminders_at_each_stage_exactly_once(oslo, customer):
         f"expiry-reminder:{account}:2026-03-01:7",
     ]
     email = OutboxEmail.objects.get(key__endswith=":7")
-    assert email.subject == "60 of your points expire after 28 February"
-    assert "60 of your points expire at the end of Feb. 28, 2026" in email.body_text
+    assert email.subject == "Use 60 points by Feb. 28, 2026 or lose them"
+    assert (
+        "use 60 of your points by Feb. 28, 2026 or lose them: they expire at the end of that day."
+        in email.body_text
+    )
     assert "- Free Coffee" not in email.body_text
     assert "- Coffee: 40 points" in email.body_text
     assert "Mug" not in email.body_text
@@ -231,7 +234,7 @@ def test_one_reminder_per_expiry_date(oslo, customer):
     earn(customer, 30, "2026-02-02T10:00")  # next month
 
     assert expiry_reminders_queue(now=local("2026-02-05T10:00")) == 1
-    assert OutboxEmail.objects.get().subject == "30 of your points expire after 28 February"
+    assert OutboxEmail.objects.get().subject == "Use 30 points by Feb. 28, 2026 or lose them"
 
 
 @pytest.mark.django_db
