@@ -21,7 +21,7 @@ from loyalty.services.program import program_settings_get
 
 WORKER_SOURCE = "js/service-worker.js"
 # What the card page needs to be drawn offline (its QR code is inline SVG).
-KEPT_STATIC_FILES = ("css/site.css", "js/app.js", "img/icon.svg")
+KEPT_STATIC_FILES = ("css/site.css", "js/app.js", "js/card.js", "img/icon.svg")
 THEME_COLOUR = "#0b5d4b"  # --brand in static/css/site.css
 BACKGROUND_COLOUR = "#f6f7f4"  # --paper
 

@@ -133,7 +133,12 @@ def test_service_worker_is_served_at_the_root_for_the_whole_site_and_never_from_
         "home": "/me/",
         "logout": "/accounts/logout/",
         "static": "/static/",
-        "precache": ["/static/css/site.css", "/static/js/app.js", "/static/img/icon.svg"],
+        "precache": [
+            "/static/css/site.css",
+            "/static/js/app.js",
+            "/static/js/card.js",
+            "/static/img/icon.svg",
+        ],
     }
 
 
