@@ -9,6 +9,7 @@ replaces the old worker and its cache.
 import hashlib
 import json
 
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.templatetags.static import static
@@ -75,19 +76,20 @@ def _read_static(path: str) -> bytes:
 def service_worker_source() -> str:
     """The worker as the browser receives it: its settings, then static/js/service-worker.js."""
     worker = _read_static(WORKER_SOURCE)
-    settings = {
+    options = {
         "card": reverse("members:card"),
         "home": reverse("members:dashboard"),
         "logout": reverse("account_logout"),
-        "static": static(""),
+        # STATIC_URL itself: the manifest storage knows files, not the folder ("" would raise).
+        "static": settings.STATIC_URL,
         "precache": [static(path) for path in KEPT_STATIC_FILES],
     }
     version = hashlib.sha256(worker)
-    version.update(json.dumps(settings, sort_keys=True).encode())
+    version.update(json.dumps(options, sort_keys=True).encode())
     for path in KEPT_STATIC_FILES:
         version.update(_read_static(path))
-    settings["version"] = version.hexdigest()[:16]
-    return f"self.OFFLINE = {json.dumps(settings, sort_keys=True)};\n{worker.decode()}"
+    options["version"] = version.hexdigest()[:16]
+    return f"self.OFFLINE = {json.dumps(options, sort_keys=True)};\n{worker.decode()}"
 
 
 @require_GET

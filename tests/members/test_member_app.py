@@ -280,3 +280,26 @@ def test_sessions_out_of_reach_still_give_the_503_page_not_a_500(client, custome
     assert response.status_code == 503
     assert response["Retry-After"] == "5"
     assert "Clear-Site-Data" not in response
+
+
+@pytest.mark.django_db
+def test_the_worker_is_served_under_the_hashed_static_files_production_uses(
+    client, settings, tmp_path
+):
+    """Production's manifest storage knows files, not the static folder: asking it for the
+    folder's URL raised, and /sw.js answered 500 (found by Lighthouse's console check)."""
+    from django.core.management import call_command
+
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+    response = client.get(reverse("service_worker"))
+
+    assert response.status_code == 200
+    first_line = response.content.decode().split("\n", 1)[0]
+    assert '"static": "/static/"' in first_line
+    assert re.search(r'"/static/css/site\.[0-9a-f]{12}\.css"', first_line)
