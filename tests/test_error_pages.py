@@ -89,6 +89,7 @@ def test_a_request_the_site_cannot_read_gets_the_plain_400_page_without_the_data
     assert response.status_code == 400
     assert [template.name for template in response.templates] == [
         "400.html",
+        "error_plain.html",
         "includes/error_ways_back_plain.html",
     ]
     assert _title(page) == "Bad request · Loyalty"
@@ -112,6 +113,7 @@ def test_a_bug_gets_the_plain_500_page_without_the_database(customer):
     assert response.status_code == 500
     assert [template.name for template in response.templates] == [
         "500.html",
+        "error_plain.html",
         "includes/error_ways_back_plain.html",
     ]
     assert _title(page) == "Something went wrong · Loyalty"
