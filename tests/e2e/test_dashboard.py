@@ -16,7 +16,7 @@ from loyalty.models import ExpiryPolicy
 from loyalty.services import points_credit, program_settings_get
 from rewards.models import RedemptionChannel
 from rewards.services import reward_redeem
-from tests.e2e.steps import assert_accessible, log_in
+from tests.e2e.steps import assert_accessible, log_in, wait_for_scripts
 from tests.factories import create_customer
 from tests.rewards.catalogue import make_reward
 
@@ -98,6 +98,9 @@ def test_the_dashboard_answers_four_questions_on_a_phones_first_screen(journey):
     desk = journey.new_page()
     log_in(desk, "maya@example.com")
     expect(desk).to_have_url(journey.url("/me/"))
+    # Measured once the page has loaded: right after the log-in (whose answer clears the site's
+    # cache) the stylesheet may still be arriving, and boxes measured then are not the page's.
+    wait_for_scripts(desk)
     for testid in THE_FOUR_ANSWERS:
         assert desk.get_by_test_id(testid).bounding_box()["y"] < 500, testid
     assert _menu_lines(desk) == 1
