@@ -1,13 +1,14 @@
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import Count
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from loyalty.platform.admin import ReadOnlyAdminMixin
 from rewards.codes import voucher_code_format
-from rewards.images import RewardImageField
-from rewards.models import Cause, Redemption, Reward
+from rewards.images import RewardImageField, reward_image_renditions_make
+from rewards.models import Cause, Redemption, Reward, RewardCategory
 from rewards.selectors import cause_list_with_totals, reward_list_with_totals
 from rewards.services import rewards_set_active
 
@@ -37,13 +38,26 @@ class RewardAdmin(admin.ModelAdmin):
     ]
     list_display_links = ["name"]
     list_editable = ["is_active", "display_order"]
-    list_filter = ["is_active", "kind"]
+    list_filter = ["is_active", "kind", "category"]
     search_fields = ["name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["preview_large", "created_at", "updated_at"]
     actions = ["activate", "deactivate"]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "kind", "description", "image", "preview_large"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "slug",
+                    "kind",
+                    "category",
+                    "description",
+                    "image",
+                    "preview_large",
+                ]
+            },
+        ),
         (
             _("Price and value"),
             {"fields": ["points_cost", "value", "max_steps", "cause", "minimum_tier"]},
@@ -68,6 +82,12 @@ class RewardAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return reward_list_with_totals()
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "image" in form.changed_data:
+            # The smaller copies the member's pages list in srcset (none when it was cleared).
+            reward_image_renditions_make(reward=obj)
 
     @admin.display(description=_("redemptions"), ordering="redemptions_count")
     def redemptions_count(self, reward: Reward) -> int:
@@ -108,6 +128,21 @@ class RewardAdmin(admin.ModelAdmin):
             ngettext("%d reward updated.", "%d rewards updated.", changed) % changed,
             messages.SUCCESS,
         )
+
+
+@admin.register(RewardCategory)
+class RewardCategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "display_order", "rewards_count"]
+    list_editable = ["display_order"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(rewards_count=Count("rewards"))
+
+    @admin.display(description=_("rewards"), ordering="rewards_count")
+    def rewards_count(self, category: RewardCategory) -> int:
+        return category.rewards_count
 
 
 @admin.register(Cause)

@@ -6,11 +6,18 @@ script appended to a GIF) is gone. What cannot be decoded as JPEG, PNG, WebP or 
 refused: an SVG (which can hold script), a text file named .png, any other format. So are files
 over `MAX_BYTES` and images over `MAX_PIXELS`, the latter read from the header before a single
 pixel is decoded (a "decompression bomb" is a small file that decodes to a huge image).
+
+Once a reward is saved with its image, `reward_image_renditions_make` measures it, writes smaller
+WebP copies beside it (`rewards/renditions/<name>-<width>w.webp`) and keeps their widths on the
+reward, so that a page lists them in `srcset` without looking anything up and a phone downloads
+the size it shows. (Thumbnail libraries make copies on the page's request and look each one up
+in a table or a cache when they draw it; these are made once, when a manager uploads.)
 """
 
 import io
+import logging
 import warnings
-from pathlib import PurePath
+from pathlib import PurePath, PurePosixPath
 
 from django import forms
 from django.core.files.base import ContentFile
@@ -19,11 +26,16 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+logger = logging.getLogger(__name__)
+
 MAX_BYTES = 5 * 1024 * 1024
 MAX_PIXELS = 20_000_000
 ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
 ACCEPT = "image/jpeg,image/png,image/webp,image/gif"
 JPEG_QUALITY = 88
+# A card on a phone is ~330 CSS px wide (990 device px at 3x); the detail page up to 672.
+RENDITION_WIDTHS = (320, 480, 640, 960, 1280)
+WEBP_QUALITY = 80
 
 HELP_TEXT = _(
     "JPEG, PNG, WebP or GIF, at most 5 MB and 20 megapixels. It is saved as a PNG (when it has "
@@ -127,3 +139,45 @@ class RewardImageField(forms.ImageField):
         if upload is None:
             return None
         return reward_image_reencode(upload)
+
+
+def rendition_name(image_name: str, width: int) -> str:
+    """Where the copy of `image_name` `width` pixels wide is kept in the same storage."""
+    path = PurePosixPath(image_name)
+    return str(path.parent / "renditions" / f"{path.stem}-{width}w.webp")
+
+
+def _renditions_write(image_name: str, storage) -> tuple[int, int, list[int]]:
+    with storage.open(image_name) as stored, Image.open(stored, formats=ALLOWED_FORMATS) as image:
+        image.load()
+        widths = [width for width in RENDITION_WIDTHS if width < image.width]
+        for width in widths:
+            height = max(1, round(image.height * width / image.width))
+            smaller = image.resize((width, height), Image.Resampling.LANCZOS)
+            output = io.BytesIO()
+            smaller.save(output, "WEBP", quality=WEBP_QUALITY, method=6)
+            name = rendition_name(image_name, width)
+            if storage.exists(name):
+                storage.delete(name)
+            storage.save(name, ContentFile(output.getvalue()))
+        return image.width, image.height, widths
+
+
+def reward_image_renditions_make(*, reward) -> list[int]:
+    """Measure the reward's image, write its WebP copies narrower than it, and record both on
+    the reward; returns the copies' widths. None for no image, nor for an image narrower than
+    320 px, which pages show as it is. A stored file that cannot be read leaves the reward
+    unmeasured and without copies (pages then show the image itself, at the card's width); the
+    failure is logged, not raised."""
+    width = height = None
+    widths: list[int] = []
+    if reward.image:
+        try:
+            width, height, widths = _renditions_write(reward.image.name, reward.image.storage)
+        except (OSError, UnidentifiedImageError, Image.DecompressionBombError) as error:
+            logger.warning("reward %s: no smaller copies of %s: %s", reward.pk, reward.image, error)
+    type(reward).objects.filter(pk=reward.pk).update(
+        image_width=width, image_height=height, image_renditions=widths
+    )
+    reward.image_width, reward.image_height, reward.image_renditions = width, height, widths
+    return widths

@@ -31,6 +31,22 @@ class Cause(models.Model):
         return self.name
 
 
+class RewardCategory(models.Model):
+    """A shelf of the catalogue ("Drinks", "Days out") members filter rewards by."""
+
+    name = models.CharField(_("name"), max_length=60)
+    slug = models.SlugField(_("slug"), unique=True)
+    display_order = models.IntegerField(_("display order"), default=0)
+
+    class Meta:
+        ordering = ["display_order", "name"]
+        verbose_name = _("reward category")
+        verbose_name_plural = _("reward categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class RewardKind(models.TextChoices):
     FREE_PRODUCT = "free_product", _("Free product")
     FIXED_DISCOUNT = "fixed_discount", _("Fixed-amount discount")
@@ -53,6 +69,25 @@ class Reward(models.Model):
     slug = models.SlugField(_("slug"), unique=True)
     description = models.TextField(_("description"), blank=True)
     image = models.ImageField(_("image"), upload_to="rewards/", blank=True)
+    # Measured when the copies are made (rewards/images.py), not by the field on every load.
+    image_width = models.PositiveIntegerField(
+        _("image width"), null=True, blank=True, editable=False
+    )
+    image_height = models.PositiveIntegerField(
+        _("image height"), null=True, blank=True, editable=False
+    )
+    # The widths of the smaller WebP copies made of the image (rewards/images.py), for srcset.
+    image_renditions = models.JSONField(
+        _("image sizes made"), default=list, blank=True, editable=False
+    )
+    category = models.ForeignKey(
+        RewardCategory,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="rewards",
+        verbose_name=_("category"),
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=RewardKind.choices)
     points_cost = models.PositiveIntegerField(
         _("points"),

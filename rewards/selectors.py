@@ -23,6 +23,7 @@ from rewards.models import (
     RedemptionChannel,
     RedemptionStatus,
     Reward,
+    RewardCategory,
     RewardKind,
 )
 from rewards.services import redemptions_counted_for_limit, reward_availability_problem
@@ -48,17 +49,32 @@ def reward_list_visible(*, now: datetime.datetime | None = None) -> QuerySet[Rew
     return (
         Reward.objects.filter(is_active=True)
         .filter(Q(available_until__isnull=True) | Q(available_until__gt=now))
-        .select_related("cause", "minimum_tier")
+        .select_related("cause", "minimum_tier", "category")
     )
 
 
+def reward_categories_in_catalogue(*, now: datetime.datetime | None = None) -> list[RewardCategory]:
+    """The categories that hold at least one reward members can see, in the manager's order:
+    the catalogue's filter offers no shelf that would show nothing."""
+    visible = reward_list_visible(now=now).filter(category__isnull=False)
+    return list(RewardCategory.objects.filter(pk__in=visible.values("category_id")))
+
+
 def catalogue(
-    *, balance: int | None, tier=None, affordable_only: bool = False
+    *,
+    balance: int | None,
+    tier=None,
+    affordable_only: bool = False,
+    category: RewardCategory | None = None,
 ) -> list[CatalogueItem]:
-    """The catalogue as one member (with `balance` and `tier`) or a visitor (None) sees it."""
+    """The catalogue as one member (with `balance` and `tier`) or a visitor (None) sees it,
+    all of it or one `category`."""
     now = timezone.now()
     items = []
-    for reward in reward_list_visible(now=now):
+    rewards = reward_list_visible(now=now)
+    if category is not None:
+        rewards = rewards.filter(category=category)
+    for reward in rewards:
         missing = max(0, reward.points_cost - balance) if balance is not None else 0
         item = CatalogueItem(
             reward=reward,

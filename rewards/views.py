@@ -24,6 +24,7 @@ from rewards.selectors import (
     cause_list_with_totals,
     redemption_get_for_member,
     redemption_lists_for_member,
+    reward_categories_in_catalogue,
     reward_list_visible,
     reward_redemptions_left,
     voucher_is_usable,
@@ -37,8 +38,14 @@ def reward_list(request: HttpRequest) -> HttpResponse:
     account = member.points_account if member else None
     balance = account.balance if account else None
     affordable_only = member is not None and request.GET.get("affordable") == "1"
+    categories = reward_categories_in_catalogue()
+    asked = request.GET.get("category", "")
+    category = next((shelf for shelf in categories if shelf.slug == asked), None)
     items = catalogue(
-        balance=balance, tier=account.tier if account else None, affordable_only=affordable_only
+        balance=balance,
+        tier=account.tier if account else None,
+        affordable_only=affordable_only,
+        category=category,
     )
     return render(
         request,
@@ -48,6 +55,10 @@ def reward_list(request: HttpRequest) -> HttpResponse:
             "member": member,
             "balance": balance,
             "affordable_only": affordable_only,
+            "categories": categories,
+            "category": category,
+            # A link to a category that is gone (or empty now) shows everything, and says so.
+            "category_unknown": bool(asked) and category is None,
             "now": timezone.now(),
             "program_time_zone": program_timezone(),
         },

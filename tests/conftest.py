@@ -82,6 +82,13 @@ def client() -> TwoStepClient:
 
 
 @pytest.fixture
+def media_root(settings, tmp_path):
+    """Uploaded files go to the test's own folder, gone with it."""
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+@pytest.fixture
 def store(db):
     return create_store(code="downtown", name="Downtown")
 

@@ -9,6 +9,11 @@ from members.models import Member, User
 from referrals.models import Referral
 
 
+@pytest.fixture(autouse=True)
+def _media(media_root):
+    """The demo's reward pictures land in the test's folder."""
+
+
 def _counts() -> tuple[int, int, int, int]:
     return (
         User.objects.count(),

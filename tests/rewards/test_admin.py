@@ -57,6 +57,8 @@ def reward_form(**fields) -> dict:
         "admin:rewards_reward_changelist",
         "admin:rewards_reward_add",
         "admin:rewards_cause_changelist",
+        "admin:rewards_rewardcategory_changelist",
+        "admin:rewards_rewardcategory_add",
         "admin:rewards_redemption_changelist",
     ],
 )

@@ -6,7 +6,6 @@ Every file here is made by the test: real images by Pillow, the hostile ones by 
 import io
 import struct
 import zlib
-from pathlib import Path
 
 import pytest
 from django import forms
@@ -249,12 +248,6 @@ def test_the_form_field_returns_the_re_encoded_file():
     assert cleaned.name == "p.jpg"
     assert b"PhoneCam" not in cleaned.read()
     assert field.widget.attrs["accept"] == "image/jpeg,image/png,image/webp,image/gif"
-
-
-@pytest.fixture
-def media_root(settings, tmp_path) -> Path:
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
 
 
 @pytest.mark.django_db

@@ -10,6 +10,7 @@ from django.utils.text import slugify
 
 from engagement.models import Challenge
 from engagement.services.checkout import checkout_purchase, checkout_return
+from loyalty.management.demo_pictures import demo_picture
 from loyalty.models import (
     EarningRule,
     ExpiryPolicy,
@@ -26,10 +27,19 @@ from members.models import Member, User
 from members.services import member_register, staff_user_create
 from referrals.models import Referral
 from referrals.services import referral_attach, referral_code_for
-from rewards.models import Cause, RedemptionChannel, Reward, RewardKind
+from rewards.images import reward_image_renditions_make
+from rewards.models import Cause, RedemptionChannel, Reward, RewardCategory, RewardKind
 from rewards.services import reward_redeem
 
 DEMO_PASSWORD = "loyalty-demo"  # noqa: S105 - documented demo login, never used in production
+
+# The catalogue's shelves, and which demo reward sits on which.
+REWARD_CATEGORIES = [
+    ("food-and-drink", "Food and drink", ["free-filter-coffee", "free-pastry", "holiday-hamper"]),
+    ("money-off", "Money off", ["5-off-your-next-purchase", "15-off-one-item", "10-store-credit"]),
+    ("experiences", "Experiences", ["coffee-tasting-evening", "barista-for-a-day"]),
+    ("goods-and-giving", "Goods and giving", ["reusable-tote-bag", "give-a-meal"]),
+]
 
 STORES = [("downtown", "Downtown"), ("harbour", "Harbour Mall")]
 CUSTOMERS = [
@@ -286,16 +296,25 @@ class Command(BaseCommand):
                 {"available_from": timezone.now() + datetime.timedelta(days=14)},
             ),
         ]
+        shelves = {}
+        for order, (slug, name, reward_slugs) in enumerate(REWARD_CATEGORIES):
+            category = RewardCategory.objects.create(slug=slug, name=name, display_order=order)
+            shelves.update(dict.fromkeys(reward_slugs, category))
         for order, (name, kind, points, value, extra) in enumerate(catalogue):
-            Reward.objects.create(
+            reward = Reward.objects.create(
                 name=name,
                 slug=slugify(name),
                 kind=kind,
                 points_cost=points,
                 value=value,
                 display_order=order,
+                category=shelves.get(slugify(name)),
                 **extra,
             )
+            picture = demo_picture(reward.slug)
+            if picture is not None:
+                reward.image.save(picture.name, picture)
+                reward_image_renditions_make(reward=reward)
         reward_redeem(
             member=alice,
             reward=Reward.objects.get(slug="free-pastry"),
