@@ -5,7 +5,9 @@ compressed static files of production's storage, served by WhiteNoise, the same 
 headers. What differs is only what a server needs and a measurement does not: its own SQLite
 database, cache and broker under LOYALTY_VAR_DIR (run.py points it at var/lighthouse/site/), a
 fixed key that signs nothing that matters, plain HTTP on 127.0.0.1, one-step log-in for the
-demo member. Never deploy with these settings.
+demo member, and the uploaded reward pictures served by WhiteNoise (from WHITENOISE_ROOT, read
+when the server starts) where production has its web server serve MEDIA_ROOT. Never deploy
+with these settings.
 """
 
 from loyalty.settings.base import *  # noqa: F403
@@ -39,6 +41,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "control_folder": str(VAR_DIR / "broker" / "control"),
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# /media/… from VAR_DIR/public/media/, as a web server in front of production would serve it.
+WHITENOISE_ROOT = VAR_DIR / "public"
+MEDIA_ROOT = WHITENOISE_ROOT / "media"
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

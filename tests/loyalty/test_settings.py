@@ -209,7 +209,8 @@ def test_lighthouse_settings_serve_like_production_from_their_own_folder(tmp_pat
         "from django.conf import settings as s; "
         "print(s.DEBUG, s.STORAGES['staticfiles']['BACKEND'], "
         "s.DATABASES['default']['ENGINE'], s.DATABASES['default']['NAME'], "
-        "s.CACHES['default']['BACKEND'], s.CELERY_BROKER_URL, s.STATIC_ROOT)"
+        "s.CACHES['default']['BACKEND'], s.CELERY_BROKER_URL, s.STATIC_ROOT, "
+        "s.MEDIA_ROOT, s.MEDIA_URL, s.WHITENOISE_ROOT)"
     )
     env = {
         "DJANGO_SETTINGS_MODULE": "loyalty.settings.lighthouse",
@@ -229,4 +230,7 @@ def test_lighthouse_settings_serve_like_production_from_their_own_folder(tmp_pat
         "django.core.cache.backends.locmem.LocMemCache",
         "filesystem://",
         str(tmp_path / "static"),
+        str(tmp_path / "public" / "media"),
+        "/media/",
+        str(tmp_path / "public"),
     ]
