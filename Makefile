@@ -14,6 +14,7 @@ help:
 	@echo "make run    - the portal on http://127.0.0.1:$(PORT) with worker, beat and demo data"
 	@echo "make test   - lint, migration and system checks, then the whole test suite"
 	@echo "make format - rewrite the code with ruff's formatter and fixes"
+	@echo "make lighthouse - Lighthouse scores of the member's pages, production-like (npm, Chromium)"
 
 # Reinstall only when a requirements file changed since the last install.
 $(STAMP): requirements.txt requirements-dev.txt
@@ -78,6 +79,19 @@ test: lint check chromium
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
+
+# Lighthouse (README, "Lighthouse"): the pinned npm package and Debian's Chromium measure the
+# member's pages on a production-like portal (loyalty/settings/lighthouse.py). Not part of
+# `make test`: it needs npm, and the scores are a measurement, not a test.
+.PHONY: lighthouse
+LIGHTHOUSE_DIR := tools/lighthouse
+
+$(LIGHTHOUSE_DIR)/node_modules/.installed: $(LIGHTHOUSE_DIR)/package-lock.json
+	cd $(LIGHTHOUSE_DIR) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+lighthouse: install $(LIGHTHOUSE_DIR)/node_modules/.installed
+	$(PY) $(LIGHTHOUSE_DIR)/run.py
 
 # Benchmarks (docs/benchmarks.md): PostgreSQL and Redis on this machine, a database of their own.
 .PHONY: bench bench-quick bench-db

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from loyalty.platform.ratelimit import admin_login_limited
-from loyalty.views import healthz
+from loyalty.views import healthz, robots_txt
 from members.app_views import service_worker, web_manifest
 from members.email_views import unsubscribe
 from members.two_factor_views import two_factor_activate
@@ -23,6 +23,7 @@ handler500 = "loyalty.views.server_error"
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("robots.txt", robots_txt, name="robots_txt"),
     # The member's app; the worker at the root, to look after the whole site.
     path("manifest.webmanifest", web_manifest, name="web_manifest"),
     path("sw.js", service_worker, name="service_worker"),

@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import get_template
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_GET, require_safe
 
 from loyalty.platform.health import broker_is_up, database_is_up
 
@@ -18,6 +18,16 @@ def healthz(request: HttpRequest) -> JsonResponse:
     healthy = all(state == "ok" for state in checks.values())
     return JsonResponse(
         {"status": "ok" if healthy else "down", **checks}, status=200 if healthy else 503
+    )
+
+
+@cache_control(public=True, max_age=60 * 60 * 24)
+@require_safe
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    """What search engines may read: the public pages, never a member's, the desk or the back
+    office (templates/robots.txt)."""
+    return HttpResponse(
+        get_template("robots.txt").render(), content_type="text/plain; charset=utf-8"
     )
 
 

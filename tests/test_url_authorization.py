@@ -55,6 +55,7 @@ EXPECTATIONS: dict[str, dict[str, object]] = {
     # --- public pages
     "home":                     expect(200,      200,      200,      200,      200,      200),
     "healthz":                  expect(200,      200,      200,      200,      200,      200),
+    "robots_txt":               expect(200,      200,      200,      200,      200,      200),
     "web_manifest":             expect(200,      200,      200,      200,      200,      200),
     "service_worker":           expect(200,      200,      200,      200,      200,      200),
     "rewards:list":             expect(200,      200,      200,      200,      200,      200),

@@ -200,3 +200,37 @@ def test_every_entry_point_refuses_an_unsafe_environment_alike(entry_point):
     assert _refusal(result) == (
         "DJANGO_ALLOWED_HOSTS may not contain '*': name the site's host names."
     )
+
+
+def test_lighthouse_settings_serve_like_production_from_their_own_folder(tmp_path):
+    # Lighthouse measures what production sends (DEBUG off, hashed and compressed static
+    # files), and never writes to the database or Redis the shell points at.
+    script = (
+        "from django.conf import settings as s; "
+        "print(s.DEBUG, s.STORAGES['staticfiles']['BACKEND'], "
+        "s.DATABASES['default']['ENGINE'], s.DATABASES['default']['NAME'], "
+        "s.CACHES['default']['BACKEND'], s.CELERY_BROKER_URL, s.STATIC_ROOT, "
+        "s.MEDIA_ROOT, s.MEDIA_URL, s.WHITENOISE_ROOT)"
+    )
+    env = {
+        "DJANGO_SETTINGS_MODULE": "loyalty.settings.lighthouse",
+        "LOYALTY_VAR_DIR": str(tmp_path),
+        "DATABASE_URL": "postgres://loyalty@127.0.0.1:5432/loyalty",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+    }
+
+    result = _manage("shell", "-v", "0", "-c", script, env=env)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "False",
+        "whitenoise.storage.CompressedManifestStaticFilesStorage",
+        "django.db.backends.sqlite3",
+        str(tmp_path / "loyalty.sqlite3"),
+        "django.core.cache.backends.locmem.LocMemCache",
+        "filesystem://",
+        str(tmp_path / "static"),
+        str(tmp_path / "public" / "media"),
+        "/media/",
+        str(tmp_path / "public"),
+    ]
