@@ -1,8 +1,9 @@
 """A push service on 127.0.0.1 for the tests, and a browser's side of a subscription.
 
-`PushService` records every request (path, headers, body) and answers each with the next
-status of `statuses` (201 once they run out). `Subscriber` holds what a browser keeps: its
-P-256 key pair and auth secret, so a test can decrypt what the push service was given.
+`PushService` records every request (path, headers by lower-case name, body) and answers each
+with its path's status in `status_by_path`, else the next of `statuses` (201 once they run
+out). `Subscriber` holds what a browser keeps: its P-256 key pair and auth secret, so a test
+can decrypt what the push service was given.
 """
 
 import base64
@@ -36,6 +37,8 @@ class Received:
 @dataclass
 class PushService:
     statuses: list = field(default_factory=list)
+    # A path's own answer, whatever the order of the requests.
+    status_by_path: dict = field(default_factory=dict)
     received: list = field(default_factory=list)
 
     def __enter__(self):
@@ -45,8 +48,11 @@ class PushService:
             def do_POST(self):
                 length = int(self.headers.get("Content-Length", "0"))
                 body = self.rfile.read(length)
-                service.received.append(Received(self.path, dict(self.headers.items()), body))
-                status = service.statuses.pop(0) if service.statuses else 201
+                headers = {name.lower(): value for name, value in self.headers.items()}
+                service.received.append(Received(self.path, headers, body))
+                status = service.status_by_path.get(self.path) or (
+                    service.statuses.pop(0) if service.statuses else 201
+                )
                 self.send_response(status)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
