@@ -257,6 +257,11 @@ LOYALTY_VAPID_PRIVATE_KEY = env.str("LOYALTY_VAPID_PRIVATE_KEY", default="").str
 # Who the push services may write to about this server: mailto: or https:. Default: the
 # DEFAULT_FROM_EMAIL address.
 LOYALTY_VAPID_SUBJECT = env.str("LOYALTY_VAPID_SUBJECT", default="").strip()
+if bool(LOYALTY_VAPID_PUBLIC_KEY) != bool(LOYALTY_VAPID_PRIVATE_KEY):
+    raise ImproperlyConfigured(
+        "Set both LOYALTY_VAPID_PUBLIC_KEY and LOYALTY_VAPID_PRIVATE_KEY for web push, or neither "
+        "(python manage.py vapid_keys prints a new pair)."
+    )
 # Push services are https; only the tests' local push service is http.
 LOYALTY_PUSH_ALLOW_HTTP = False
 LOYALTY_PUSH_TTL_SECONDS = env.int("LOYALTY_PUSH_TTL_SECONDS", default=24 * 60 * 60)

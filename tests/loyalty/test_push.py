@@ -23,6 +23,7 @@ from loyalty.services.outbox import outbox_send_due
 from loyalty.services.push import PushToQueue, push_send_due, pushes_queue
 from loyalty.tasks import send_pending_pushes
 from members.models import PushSubscription
+from members.privacy import member_close
 from rewards.codes import voucher_code_format
 from rewards.models import RedemptionChannel
 from rewards.services import reward_redeem
@@ -297,3 +298,24 @@ def test_vapid_keys_prints_a_matching_key_pair():
         )
         == public
     )
+
+
+@pytest.mark.django_db
+def test_closing_the_account_forgets_its_browsers_and_their_queued_pushes(
+    vapid, push_service, customer, other_customer
+):
+    subscribe(customer, push_service.endpoint("alice"))
+    _browser, bobs = subscribe(other_customer, push_service.endpoint("bob"))
+    pushes_queue(
+        [
+            PushToQueue(key="e", member_id=member.pk, title="T", body="B", url="/")
+            for member in (customer, other_customer)
+        ]
+    )
+
+    member_close(member=customer)
+
+    assert list(PushSubscription.objects.values_list("pk", flat=True)) == [bobs.pk]
+    assert list(OutboxPush.objects.values_list("key", flat=True)) == [f"e:push:{bobs.pk}"]
+    assert push_send_due() == 1
+    assert [request.path for request in push_service.received] == ["/push/bob"]
