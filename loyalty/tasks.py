@@ -11,6 +11,7 @@ from loyalty.platform.tasks import TASK_OPTIONS
 from loyalty.services import points_release_due
 from loyalty.services.expiry import points_expire_due, points_expire_inactive
 from loyalty.services.outbox import outbox_send_due
+from loyalty.services.push import push_send_due
 from loyalty.services.tiers import tiers_recalculate
 
 
@@ -24,6 +25,12 @@ def release_pending_points() -> int:
 def send_pending_emails() -> int:
     """Send the outbox's due emails, with retries and back-off. Safe to run concurrently."""
     return outbox_send_due()
+
+
+@shared_task(name="loyalty.send_pending_pushes", **TASK_OPTIONS)
+def send_pending_pushes() -> int:
+    """Send the outbox's due web pushes, apart from the emails. Safe to run concurrently."""
+    return push_send_due()
 
 
 @shared_task(name="loyalty.expire_points", **TASK_OPTIONS)

@@ -83,6 +83,7 @@ def service_worker_source() -> str:
         # STATIC_URL itself: the manifest storage knows files, not the folder ("" would raise).
         "static": settings.STATIC_URL,
         "precache": [static(path) for path in KEPT_STATIC_FILES],
+        "icon": static("img/app-icon-192.png"),
     }
     version = hashlib.sha256(worker)
     version.update(json.dumps(options, sort_keys=True).encode())

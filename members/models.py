@@ -156,3 +156,35 @@ class PhoneVerification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id}: {self.phone}"
+
+
+class PushSubscription(models.Model):
+    """One browser (a phone, usually) that agreed to show this member's notifications.
+
+    What the browser's PushManager gave: the push service's `endpoint` and the keys the
+    messages are encrypted for (`p256dh`, `auth`, base64url). One row per endpoint: the same
+    browser subscribing again replaces its keys. The push service answering 404 or 410 means
+    the browser dropped it, and the row goes (`loyalty/services/push.py`).
+    """
+
+    member = models.ForeignKey(
+        Member,
+        on_delete=models.CASCADE,
+        related_name="push_subscriptions",
+        verbose_name=_("member"),
+    )
+    endpoint = models.URLField(_("endpoint"), max_length=1000, unique=True)
+    p256dh = models.CharField(_("public key"), max_length=100)
+    auth = models.CharField(_("auth secret"), max_length=40)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_success_at = models.DateTimeField(_("last delivered"), null=True, blank=True)
+    last_failure_at = models.DateTimeField(_("last failure"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("push subscription")
+        verbose_name_plural = _("push subscriptions")
+
+    def __str__(self) -> str:
+        return f"{self.member_id}: {self.endpoint[:60]}"

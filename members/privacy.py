@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from loyalty.models import PointsEntry, Purchase
 from loyalty.services.ledger import lock_accounts, points_forfeit_locked
-from members.models import Member, PhoneVerification
+from members.models import Member, PhoneVerification, PushSubscription
 from referrals.models import Referral, ReferralCode
 from rewards.models import Redemption, RedemptionStatus
 from rewards.services import redemption_void
@@ -121,6 +121,7 @@ def member_close(*, member: Member) -> Member:
     member.phone = ""
     member.phone_verified_at = None
     PhoneVerification.objects.filter(member=member).delete()
+    PushSubscription.objects.filter(member=member).delete()  # and the pushes queued for them
     member.birthday = None
     member.reminder_emails = False
     member.marketing_emails = False

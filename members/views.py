@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from engagement.selectors import challenge_cards_for_member
 from loyalty.models import EntryKind, PointsEntry
+from loyalty.platform.webpush import push_configured, vapid_public_key
 from loyalty.selectors import (
     entry_list_with_purchases,
     lot_list_pending_with_purchases,
@@ -205,5 +206,11 @@ def profile(request: HttpRequest, member: Member) -> HttpResponse:
     return render(
         request,
         "members/profile.html",
-        {"member": member, "form": form, "phone_display": phone_format(member.phone)},
+        {
+            "member": member,
+            "form": form,
+            "phone_display": phone_format(member.phone),
+            # Offered only where the site has VAPID keys (docs/deploy.md, "Web push").
+            "push_public_key": vapid_public_key() if push_configured() else "",
+        },
     )

@@ -9,7 +9,9 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from loyalty.exceptions import InsufficientPoints, MemberClosed, VoidNotAllowed
@@ -20,8 +22,9 @@ from loyalty.platform.errors import DomainError
 from loyalty.services import lock_accounts, points_spend_reverse, program_settings_get
 from loyalty.services.counter import own_account_refused, same_store_required, store_required
 from loyalty.services.ledger import spend_locked
-from loyalty.services.outbox import email_queue
+from loyalty.services.outbox import email_queue, email_subject_render
 from loyalty.services.program import program_timezone
+from loyalty.services.push import PushToQueue, pushes_queue
 from rewards.codes import (
     voucher_code_format,
     voucher_code_generate,
@@ -215,18 +218,39 @@ def _create_with_fresh_code(fields: dict) -> Redemption:
 
 
 def _email_voucher(redemption: Redemption, *, template: str, key: str) -> None:
+    """The voucher's email, and the same news as a push to the member's phones beside it."""
     member = redemption.member
+    context = {
+        "member": member,
+        "redemption": redemption,
+        "code": voucher_code_format(redemption.code),
+    }
     email_queue(
         key=key,
         to=member.user.email,
         template=template,
         member=member,
         qr_data=redemption.code if template == "voucher_issued" else "",
-        context={
-            "member": member,
-            "redemption": redemption,
-            "code": voucher_code_format(redemption.code),
-        },
+        context=context,
+    )
+    if template == "voucher_issued":
+        body = _("Show the code at the till: %(code)s") % {"code": context["code"]}
+    else:
+        body = _("Use it by %(date)s.") % {
+            "date": date_format(timezone.localtime(redemption.expires_at), "DATE_FORMAT")
+        }
+    pushes_queue(
+        [
+            PushToQueue(
+                key=key,
+                member_id=member.pk,
+                title=email_subject_render(
+                    template=template, context=context, program=program_settings_get()
+                ),
+                body=body,
+                url=reverse("member_rewards:detail", args=[redemption.pk]),
+            )
+        ]
     )
 
 

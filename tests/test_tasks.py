@@ -27,6 +27,7 @@ def test_every_scheduled_task_is_registered():
     assert scheduled == {
         "loyalty.release_pending_points",
         "loyalty.send_pending_emails",
+        "loyalty.send_pending_pushes",
         "loyalty.expire_points",
         "loyalty.send_expiry_reminders",
         "loyalty.send_birthday_rewards",

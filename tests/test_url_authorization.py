@@ -109,6 +109,9 @@ EXPECTATIONS: dict[str, dict[str, object]] = {
     "members:profile":          expect(LOGIN,    200,      200,      404,      404,      404),
     "members:phone_verify":     expect(LOGIN,    200,      200,      404,      404,      404),
     "members:phone_code_resend": expect(LOGIN,   405,      405,      404,      404,      404),
+    # POST-only JSON; 405 to a member even where push is not configured (the method first).
+    "members:push_subscribe":   expect(LOGIN,    405,      405,      404,      404,      404),
+    "members:push_unsubscribe": expect(LOGIN,    405,      405,      404,      404,      404),
     "members:data_export":      expect(LOGIN,    200,      200,      404,      404,      404),
     "members:close_account":    expect(LOGIN,    200,      200,      404,      404,      404),
     "member_rewards:list":      expect(LOGIN,    200,      200,      404,      404,      404),

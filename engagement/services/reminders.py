@@ -5,13 +5,22 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 
 from django.conf import settings
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db.models import Sum
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from loyalty.models import PointsAccount, PointsLot, ProgramSettings
 from loyalty.services.expiry import inactive_accounts
-from loyalty.services.outbox import EmailToQueue, emails_queue_bulk, outbox_keys_taken
+from loyalty.services.outbox import (
+    EmailToQueue,
+    email_subject_render,
+    emails_queue_bulk,
+    outbox_keys_taken,
+)
 from loyalty.services.program import program_settings_get, program_timezone
+from loyalty.services.push import PushToQueue, pushes_queue
 from members.unsubscribe import unsubscribe_url
 from rewards.selectors import rewards_redeemable_now, rewards_within_reach
 
@@ -83,34 +92,55 @@ def _queue_expiry_chunk(
     accounts = PointsAccount.objects.select_related("member__user").in_bulk(
         {row["account_id"] for row, _expires_on in due.values()}
     )
-    emails = []
+    emails, pushes = [], []
     for key, (row, expires_on) in due.items():
         account = accounts.get(row["account_id"])
         if account is None:  # deleted since the lots were read
             continue
         member = account.member
         url = _unsubscribe_url(member)
+        context = {
+            "member": member,
+            "points": row["points"],
+            # The last day they can be spent: lots expire at the midnight that ends it.
+            "last_day": expires_on - datetime.timedelta(days=1),
+            "balance": account.balance,
+            "rewards": rewards_within_reach(
+                balance=account.balance, limit=3, redeemable=redeemable
+            ),
+            "unsubscribe_url": url,
+        }
         emails.append(
             EmailToQueue(
                 key=key,
                 to=member.user.email,
                 template="expiry_reminder",
                 member=member,
-                context={
-                    "member": member,
-                    "points": row["points"],
-                    # The last day they can be spent: lots expire at the midnight that ends it.
-                    "last_day": expires_on - datetime.timedelta(days=1),
-                    "balance": account.balance,
-                    "rewards": rewards_within_reach(
-                        balance=account.balance, limit=3, redeemable=redeemable
-                    ),
-                    "unsubscribe_url": url,
-                },
+                context=context,
                 headers=_unsubscribe_headers(url),
             )
         )
-    return len(emails_queue_bulk(emails, program=program))
+        pushes.append(_reminder_push(key, member, "expiry_reminder", context, program))
+    queued = emails_queue_bulk(emails, program=program)
+    pushes_queue(push for push in pushes if push.key in queued)
+    return len(queued)
+
+
+def _reminder_push(key: str, member, template: str, context: dict, program) -> PushToQueue:
+    """The reminder's push: the email's subject as its title; a tap opens the rewards."""
+    balance = context["balance"]
+    return PushToQueue(
+        key=key,
+        member_id=member.pk,
+        title=email_subject_render(template=template, context=context, program=program),
+        body=ngettext(
+            "You have %(balance)s point in all. See what it can get you.",
+            "You have %(balance)s points in all. See what they can get you.",
+            balance,
+        )
+        % {"balance": intcomma(balance)},
+        url=reverse("rewards:list"),
+    )
 
 
 def _unsubscribe_url(member) -> str:
@@ -153,26 +183,30 @@ def _queue_inactivity_chunk(accounts: list[PointsAccount], *, program: ProgramSe
         due[f"inactivity-reminder:{account.pk}:{last_day.isoformat()}"] = (account, last)
     for key in outbox_keys_taken(due):
         del due[key]
-    emails = []
+    emails, pushes = [], []
     for key, (account, last) in due.items():
         member = account.member
         url = _unsubscribe_url(member)
         deadline = timezone.localtime(
             last + datetime.timedelta(days=program.inactivity_days), zone
         ).date()
+        context = {
+            "member": member,
+            "balance": account.balance,
+            "deadline": deadline,
+            "unsubscribe_url": url,
+        }
         emails.append(
             EmailToQueue(
                 key=key,
                 to=member.user.email,
                 template="inactivity_reminder",
                 member=member,
-                context={
-                    "member": member,
-                    "balance": account.balance,
-                    "deadline": deadline,
-                    "unsubscribe_url": url,
-                },
+                context=context,
                 headers=_unsubscribe_headers(url),
             )
         )
-    return len(emails_queue_bulk(emails, program=program))
+        pushes.append(_reminder_push(key, member, "inactivity_reminder", context, program))
+    queued = emails_queue_bulk(emails, program=program)
+    pushes_queue(push for push in pushes if push.key in queued)
+    return len(queued)

@@ -1,10 +1,10 @@
-"""The email outbox, read-only; failed messages can be queued again."""
+"""The outbox of emails and of web pushes, read-only; failed emails can be queued again."""
 
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from loyalty.models import OutboxEmail
+from loyalty.models import OutboxEmail, OutboxPush
 from loyalty.platform.admin import ReadOnlyAdminMixin
 from loyalty.services.outbox import outbox_retry
 
@@ -30,3 +30,16 @@ class OutboxEmailAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             ngettext("%d email queued again.", "%d emails queued again.", count) % count,
             messages.SUCCESS,
         )
+
+
+@admin.register(OutboxPush)
+class OutboxPushAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The web pushes sent or to send, one per event and browser. Read-only."""
+
+    list_display = ["title", "subscription", "status", "attempts", "created_at", "sent_at"]
+    list_filter = ["status"]
+    search_fields = ["=key", "title"]
+    date_hierarchy = "created_at"
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]

@@ -3,7 +3,7 @@
 
 from loyalty.models.api import ApiKey, IdempotentRequest
 from loyalty.models.ledger import EntryKind, LotAllocation, PointsAccount, PointsEntry, PointsLot
-from loyalty.models.outbox import OutboxEmail, OutboxStatus
+from loyalty.models.outbox import OutboxEmail, OutboxPush, OutboxStatus
 from loyalty.models.program import (
     BirthdayMode,
     ExpiryPolicy,
@@ -36,6 +36,7 @@ __all__ = [
     "LineShare",
     "LotAllocation",
     "OutboxEmail",
+    "OutboxPush",
     "OutboxStatus",
     "OverLimitAction",
     "PointsAccount",

@@ -59,3 +59,47 @@ class OutboxEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.to_email}"
+
+
+class OutboxPush(models.Model):
+    """One web push notification to one of a member's browsers, sent by the worker.
+
+    Beside the email of the same event and independent of it: its own row, its own tries.
+    The unique `key` ("<event key>:push:<subscription>") makes queueing idempotent. A
+    subscription the push service no longer knows (404, 410) is deleted, and its rows with it.
+    """
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    subscription = models.ForeignKey(
+        "members.PushSubscription",
+        on_delete=models.CASCADE,
+        related_name="outbox",
+        verbose_name=_("push subscription"),
+        # No database constraint: a browser unsubscribing while a reminder is being queued must
+        # not fail the reminder's transaction at commit. The sender drops a row left orphaned.
+        db_constraint=False,
+    )
+    title = models.CharField(_("title"), max_length=120)
+    body = models.CharField(_("text"), max_length=500)
+    url = models.CharField(_("address"), max_length=500)
+    status = models.CharField(
+        _("status"), max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    send_after = models.DateTimeField(_("send after"))
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    created_at = models.DateTimeField(_("queued"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("push notification")
+        verbose_name_plural = _("push outbox")
+        indexes = [
+            models.Index(
+                fields=["send_after"], condition=Q(status="pending"), name="outbox_push_pending_due"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} → {self.subscription_id}"

@@ -30,13 +30,20 @@ def _render_plain(template_name: str, context: dict) -> str:
 
 def _render(*, template: str, context: dict, program: ProgramSettings) -> tuple[str, str, str]:
     """Subject, text and HTML of templates/emails/<template>{_subject.txt,.txt,.html}."""
+    subject = email_subject_render(template=template, context=context, program=program)
     context = {"program": program, "base_url": settings.LOYALTY_BASE_URL.rstrip("/"), **context}
-    subject = " ".join(_render_plain(f"emails/{template}_subject.txt", context).split())
     return (
-        subject[:255],
+        subject,
         _render_plain(f"emails/{template}.txt", context),
         render_to_string(f"emails/{template}.html", context),
     )
+
+
+def email_subject_render(*, template: str, context: dict, program: ProgramSettings) -> str:
+    """The subject `email_queue` gives an email of `template`: one line, as the member reads it
+    (a push notification of the same event takes it as its title)."""
+    context = {"program": program, "base_url": settings.LOYALTY_BASE_URL.rstrip("/"), **context}
+    return " ".join(_render_plain(f"emails/{template}_subject.txt", context).split())[:255]
 
 
 def email_queue(

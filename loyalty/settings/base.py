@@ -248,6 +248,24 @@ if LOYALTY_PHONE_REGION not in phonenumbers.SUPPORTED_REGIONS:
         f"not {LOYALTY_PHONE_REGION!r}."
     )
 
+# --- Web push ---------------------------------------------------------------------------------
+# Notifications on the member's phone, beside the email (loyalty/services/push.py). The VAPID
+# key pair identifies this server to the browsers' push services: `python manage.py vapid_keys`
+# prints a new one. Both keys unset: no push at all (the profile offers none, the endpoints 404).
+LOYALTY_VAPID_PUBLIC_KEY = env.str("LOYALTY_VAPID_PUBLIC_KEY", default="").strip()
+LOYALTY_VAPID_PRIVATE_KEY = env.str("LOYALTY_VAPID_PRIVATE_KEY", default="").strip()
+# Who the push services may write to about this server: mailto: or https:. Default: the
+# DEFAULT_FROM_EMAIL address.
+LOYALTY_VAPID_SUBJECT = env.str("LOYALTY_VAPID_SUBJECT", default="").strip()
+if bool(LOYALTY_VAPID_PUBLIC_KEY) != bool(LOYALTY_VAPID_PRIVATE_KEY):
+    raise ImproperlyConfigured(
+        "Set both LOYALTY_VAPID_PUBLIC_KEY and LOYALTY_VAPID_PRIVATE_KEY for web push, or neither "
+        "(python manage.py vapid_keys prints a new pair)."
+    )
+# Push services are https; only the tests' local push service is http.
+LOYALTY_PUSH_ALLOW_HTTP = False
+LOYALTY_PUSH_TTL_SECONDS = env.int("LOYALTY_PUSH_TTL_SECONDS", default=24 * 60 * 60)
+
 # --- Internationalisation and the program ---------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English"))]
@@ -305,6 +323,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "send-pending-emails": {
         "task": "loyalty.send_pending_emails",
+        "schedule": 60.0,
+    },
+    "send-pending-pushes": {
+        "task": "loyalty.send_pending_pushes",
         "schedule": 60.0,
     },
     "remind-expiring-vouchers": {

@@ -177,3 +177,53 @@ async function forgetAll() {
   const names = await caches.keys();
   await Promise.all(names.map((name) => caches.delete(name)));
 }
+
+/* Web push (loyalty/services/push.py sends {title, body, url, tag}, encrypted for this
+   browser; static/js/push.js subscribes). A tap opens the notification's page of this site,
+   in a window of the app already open when there is one. */
+self.addEventListener("push", (event) => {
+  let message = {};
+  try {
+    message = event.data ? event.data.json() : {};
+  } catch (error) {
+    message = {};
+  }
+  if (!message.title) {
+    return;
+  }
+  event.waitUntil(
+    self.registration.showNotification(message.title, {
+      body: message.body || "",
+      tag: message.tag || undefined,
+      icon: CONFIG.icon,
+      data: { url: sameSiteUrl(message.url) },
+    })
+  );
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const url = sameSiteUrl(event.notification.data && event.notification.data.url);
+  event.waitUntil(
+    (async () => {
+      const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+      for (const client of windows) {
+        if (new URL(client.url).origin === self.location.origin && "navigate" in client) {
+          await client.focus();
+          return client.navigate(url);
+        }
+      }
+      return self.clients.openWindow(url);
+    })()
+  );
+});
+
+function sameSiteUrl(address) {
+  // Only this site's pages: a message can never send the member elsewhere.
+  try {
+    const url = new URL(address || CONFIG.home, self.location.origin);
+    return url.origin === self.location.origin ? url.href : CONFIG.home;
+  } catch (error) {
+    return CONFIG.home;
+  }
+}

@@ -137,6 +137,16 @@ def test_production_refuses_a_phone_region_that_is_no_region():
     )
 
 
+@pytest.mark.parametrize("key", ["LOYALTY_VAPID_PUBLIC_KEY", "LOYALTY_VAPID_PRIVATE_KEY"])
+def test_half_a_vapid_key_pair_is_refused(key):
+    result = _manage("check", env={**PRODUCTION_ENV, key: "B" * 87})
+
+    assert _refusal(result) == (
+        "Set both LOYALTY_VAPID_PUBLIC_KEY and LOYALTY_VAPID_PRIVATE_KEY for web push, or neither "
+        "(python manage.py vapid_keys prints a new pair)."
+    )
+
+
 def test_production_names_every_unsafe_setting_at_once():
     env = {**PRODUCTION_ENV, "DJANGO_SECRET_KEY": "short", "DJANGO_ALLOWED_HOSTS": "*"}
 

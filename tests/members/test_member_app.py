@@ -131,6 +131,7 @@ def test_service_worker_is_served_at_the_root_for_the_whole_site_and_never_from_
     assert worker == {
         "card": "/me/card/",
         "home": "/me/",
+        "icon": "/static/img/app-icon-192.png",
         "logout": "/accounts/logout/",
         "static": "/static/",
         "precache": [
