@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("referrals.urls")),
     path("me/rewards/", include("rewards.member_urls")),
     path("me/", include("members.urls")),
+    path("wallet/", include("members.wallet.urls")),
     path("rewards/", include("rewards.urls")),
     path("staff/", include("loyalty.desk.urls")),
     path("admin/", admin.site.urls),

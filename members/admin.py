@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from members.identifiers import card_number_format
-from members.models import Member, User
+from members.models import Member, User, WalletPass, WalletRegistration
 from members.phones import phone_remove
 from members.rights import group_rights, groups_assignable, may_manage, user_rights
 from members.services import member_create
@@ -167,3 +167,44 @@ class MemberAdmin(admin.ModelAdmin):
     @admin.display(description=_("available points"))
     def balance(self, member: Member) -> int:
         return member.points_account.balance
+
+
+class _ReadOnly:
+    """Rows the worker and the devices keep; the admin only reads them."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class WalletRegistrationInline(_ReadOnly, admin.TabularInline):
+    model = WalletRegistration
+    fields = ["device_library_identifier", "created_at"]
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(WalletPass)
+class WalletPassAdmin(_ReadOnly, admin.ModelAdmin):
+    # The authentication token is left out: it lets a device fetch the member's pass.
+    list_display = ["serial_number", "kind", "member", "shown_balance", "shown_tier", "updated_at"]
+    list_filter = ["kind"]
+    list_select_related = ["member__user", "shown_tier"]
+    search_fields = ["serial_number", "member__card_number"]
+    fields = [
+        "member",
+        "kind",
+        "serial_number",
+        "shown_balance",
+        "shown_tier",
+        "update_tag",
+        "created_at",
+        "updated_at",
+    ]
+    readonly_fields = fields
+    inlines = [WalletRegistrationInline]

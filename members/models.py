@@ -188,3 +188,80 @@ class PushSubscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id}: {self.endpoint[:60]}"
+
+
+class WalletKind(models.TextChoices):
+    APPLE = "apple", _("Apple Wallet")
+    GOOGLE = "google", _("Google Wallet")
+
+
+class WalletPass(models.Model):
+    """A member's card saved in a phone's wallet, and what it showed when it was last drawn.
+
+    One per member and wallet. The worker (`members.wallet`) compares `shown_balance` and
+    `shown_tier` with the points account in SQL; when they differ it bumps `update_tag`, so
+    Apple's devices fetch the pass again and Google's object is updated. The token is the one
+    Apple's devices send back (`Authorization: ApplePass <token>`); it is in the pass anyway.
+    """
+
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="wallet_passes", verbose_name=_("member")
+    )
+    kind = models.CharField(_("wallet"), max_length=10, choices=WalletKind.choices)
+    serial_number = models.CharField(_("serial number"), max_length=64, unique=True, editable=False)
+    authentication_token = models.CharField(
+        _("authentication token"), max_length=64, editable=False
+    )
+    shown_balance = models.BigIntegerField(_("points shown"), default=0)
+    shown_tier = models.ForeignKey(
+        "loyalty.Tier",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("tier shown"),
+    )
+    update_tag = models.PositiveBigIntegerField(
+        _("update tag"), default=1, help_text=_("Bumped each time the pass shows new figures.")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"))
+
+    class Meta:
+        ordering = ["-updated_at"]
+        verbose_name = _("wallet pass")
+        verbose_name_plural = _("wallet passes")
+        constraints = [
+            models.UniqueConstraint(fields=["member", "kind"], name="wallet_pass_member_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.serial_number}"
+
+
+class WalletRegistration(models.Model):
+    """A device that asked to hear when an Apple Wallet pass changes (PassKit web service)."""
+
+    wallet_pass = models.ForeignKey(
+        WalletPass,
+        on_delete=models.CASCADE,
+        related_name="registrations",
+        verbose_name=_("wallet pass"),
+    )
+    device_library_identifier = models.CharField(_("device"), max_length=128)
+    push_token = models.CharField(_("push token"), max_length=255)
+    created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("wallet device registration")
+        verbose_name_plural = _("wallet device registrations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["device_library_identifier", "wallet_pass"],
+                name="wallet_registration_device_pass",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.device_library_identifier} → {self.wallet_pass_id}"

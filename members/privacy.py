@@ -13,6 +13,7 @@ from django.utils import timezone
 from loyalty.models import PointsEntry, Purchase
 from loyalty.services.ledger import lock_accounts, points_forfeit_locked
 from members.models import Member, PhoneVerification, PushSubscription
+from members.wallet.services import wallet_passes_remove_locked
 from referrals.models import Referral, ReferralCode
 from rewards.models import Redemption, RedemptionStatus
 from rewards.services import redemption_void
@@ -111,6 +112,7 @@ def member_close(*, member: Member) -> Member:
     account = lock_accounts([member.points_account.pk])[member.points_account.pk]
     points_forfeit_locked(account, actor=user, note="Account closed")
     ReferralCode.objects.filter(member=member).delete()
+    wallet_passes_remove_locked(member=member)
     EmailAddress.objects.filter(user=user).delete()
     user.email = f"closed-{user.pk}@invalid.example"
     user.first_name = ""

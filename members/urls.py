@@ -1,6 +1,7 @@
 from django.urls import path
 
 from members import phone_views, privacy_views, push_views, views
+from members.wallet import views as wallet_views
 
 app_name = "members"
 
@@ -9,6 +10,8 @@ urlpatterns = [
     path("history/", views.history, name="history"),
     path("card/", views.card, name="card"),
     path("card.png", views.card_png, name="card_png"),
+    path("card/member-card.pkpass", wallet_views.apple_pass, name="wallet_apple"),
+    path("card/google-wallet/", wallet_views.google_save, name="wallet_google"),
     path("profile/", views.profile, name="profile"),
     path("profile/phone/", phone_views.phone_verify, name="phone_verify"),
     path("profile/phone/new-code/", phone_views.phone_code_resend, name="phone_code_resend"),

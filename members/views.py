@@ -29,6 +29,7 @@ from members.models import Member
 from members.phones import PhoneCodesTooMany
 from members.qr import qr_png, qr_svg
 from members.services import member_profile_update
+from members.wallet.config import apple_config, google_config
 from rewards.selectors import (
     member_savings_get,
     reward_outlook_for_member,
@@ -164,6 +165,8 @@ def card(request: HttpRequest, member: Member) -> HttpResponse:
             "points": points_balance_get(account=member.points_account),
             "rendered_at": timezone.now(),
             "program_time_zone": program_timezone(),
+            "apple_wallet": apple_config() is not None,
+            "google_wallet": google_config() is not None,
         },
     )
 

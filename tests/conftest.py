@@ -6,6 +6,7 @@ import pytest
 from django.core.cache import cache
 
 from loyalty.platform import sms
+from members.wallet import backends
 from tests.factories import (
     LONG_AGO,
     create_customer,
@@ -15,6 +16,7 @@ from tests.factories import (
 )
 from tests.roles import roles_restore
 from tests.two_factor import TwoStepClient
+from tests.wallet import configure_apple, configure_google, google_key
 
 
 def _services_problem() -> str | None:
@@ -125,3 +127,25 @@ def plain_user(db):
     from members.models import User
 
     return User.objects.create_user(email="nobody@example.com", password="pw-nobody-123")
+
+
+@pytest.fixture
+def apple_wallet(settings):
+    """Apple Wallet configured with the test CA's pass type certificate (tests/wallet.py)."""
+    return configure_apple(settings)
+
+
+@pytest.fixture
+def google_wallet(settings):
+    """Google Wallet configured with the test service account (tests/wallet.py)."""
+    configure_google(settings)
+    return google_key().public_key()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_wallet_outbox():
+    backends.pushes_sent.clear()
+    backends.google_objects_sent.clear()
+    yield
+    backends.pushes_sent.clear()
+    backends.google_objects_sent.clear()

@@ -36,6 +36,7 @@ def test_every_scheduled_task_is_registered():
         "loyalty.refresh_report",
         "rewards.expire_vouchers",
         "rewards.remind_expiring_vouchers",
+        "members.update_wallet_passes",
     }
     assert scheduled <= set(app.tasks)
 

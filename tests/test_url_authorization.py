@@ -31,6 +31,7 @@ from tests.factories import create_customer, create_manager
 from tests.loyalty.points import base_rule, buy, line
 from tests.rewards.catalogue import give_points, make_reward
 from tests.two_factor import TwoStepClient
+from tests.wallet import PASS_TYPE_ID
 
 KINDS = ("anonymous", "customer", "other_customer", "plain", "staff", "manager")
 
@@ -106,6 +107,14 @@ EXPECTATIONS: dict[str, dict[str, object]] = {
     "members:history":          expect(LOGIN,    200,      200,      404,      404,      404),
     "members:card":             expect(LOGIN,    200,      200,      404,      404,      404),
     "members:card_png":         expect(LOGIN,    200,      200,      404,      404,      404),
+    # The world configures both wallets; each member gets their own pass (tests/members/).
+    "members:wallet_apple":     expect(LOGIN,    200,      200,      404,      404,      404),
+    "members:wallet_google":    expect(LOGIN, REDIRECT, REDIRECT,     404,      404,      404),
+    # --- Apple's PassKit web service: a pass's token, never a session (tests/members/)
+    "wallet:registration":      expect(405,      405,      405,      405,      405,      405),
+    "wallet:serials_updated":   expect(404,      404,      404,      404,      404,      404),
+    "wallet:latest_pass":       expect(404,      404,      404,      404,      404,      404),
+    "wallet:log":               expect(405,      405,      405,      405,      405,      405),
     "members:profile":          expect(LOGIN,    200,      200,      404,      404,      404),
     "members:phone_verify":     expect(LOGIN,    200,      200,      404,      404,      404),
     "members:phone_code_resend": expect(LOGIN,   405,      405,      404,      404,      404),
@@ -226,7 +235,16 @@ class World:
 
 
 @pytest.fixture
-def world(customer, other_customer, plain_user, staff_user, manager_user, store):
+def world(
+    customer,
+    other_customer,
+    plain_user,
+    staff_user,
+    manager_user,
+    store,
+    apple_wallet,
+    google_wallet,
+):
     base_rule("1")
     give_points(customer, 1000)
     purchase = buy(customer, store, "r-1", line("25.00"), actor=staff_user)
@@ -255,6 +273,9 @@ def world(customer, other_customer, plain_user, staff_user, manager_user, store)
 
 # Example arguments by keyword; `EXAMPLE_KWARGS_BY_URL` first where one name means two things.
 EXAMPLE_KWARGS = {
+    "device": lambda world: "device-not-registered",
+    "pass_type": lambda world: PASS_TYPE_ID,
+    "serial_number": lambda world: "0" * 32,
     "card_number": lambda world: world.customer.card_number,
     "purchase_id": lambda world: world.purchase.pk,
     "redemption_id": lambda world: world.redemption.pk,

@@ -236,3 +236,22 @@ def referral_landing_allowed(request: HttpRequest) -> bool:
         "Rate limit: referral landing refused for %s: %d this minute", _ip_key(request), count
     )
     return False
+
+
+# --- The wallet's web service -------------------------------------------------------------
+
+# Devices asking for pass updates (PassKit web service, `/wallet/v1/`): per client IP, so that
+# serial numbers and tokens cannot be tried in bulk.
+WALLET_SERVICE = Limit(name="wallet-service", count=60, period=60)
+
+
+def wallet_service_allowed(request: HttpRequest) -> bool:
+    """Count one call of the wallet web service from the client's IP; False, and logged, once
+    over `WALLET_SERVICE.count` this minute."""
+    count = hit(WALLET_SERVICE, f"ip:{_ip_key(request)}")
+    if count <= WALLET_SERVICE.count:
+        return True
+    logger.warning(
+        "Rate limit: wallet service refused for %s: %d this minute", _ip_key(request), count
+    )
+    return False

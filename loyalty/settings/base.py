@@ -266,6 +266,41 @@ if bool(LOYALTY_VAPID_PUBLIC_KEY) != bool(LOYALTY_VAPID_PRIVATE_KEY):
 LOYALTY_PUSH_ALLOW_HTTP = False
 LOYALTY_PUSH_TTL_SECONDS = env.int("LOYALTY_PUSH_TTL_SECONDS", default=24 * 60 * 60)
 
+# --- The card in the phone's wallet (members/wallet/) ---------------------------------------
+# Apple Wallet: the pass type's certificate and key (a file path or the PEM itself), Apple's
+# WWDR intermediate certificate, the pass type identifier and team identifier. With any of them
+# missing the card page offers no Apple Wallet pass. LOYALTY_WALLET_WEB_SERVICE_URL is the
+# site's public https address of /wallet/ that devices ask for updates (the PassKit web
+# service); without it passes are static.
+LOYALTY_WALLET_APPLE_PASS_TYPE_ID = env.str("LOYALTY_WALLET_APPLE_PASS_TYPE_ID", default="").strip()
+LOYALTY_WALLET_APPLE_TEAM_ID = env.str("LOYALTY_WALLET_APPLE_TEAM_ID", default="").strip()
+LOYALTY_WALLET_APPLE_CERTIFICATE = env.str("LOYALTY_WALLET_APPLE_CERTIFICATE", default="").strip()
+LOYALTY_WALLET_APPLE_KEY = env.str("LOYALTY_WALLET_APPLE_KEY", default="").strip()
+LOYALTY_WALLET_APPLE_KEY_PASSWORD = env.str("LOYALTY_WALLET_APPLE_KEY_PASSWORD", default="")
+LOYALTY_WALLET_APPLE_WWDR_CERTIFICATE = env.str(
+    "LOYALTY_WALLET_APPLE_WWDR_CERTIFICATE", default=""
+).strip()
+LOYALTY_WALLET_WEB_SERVICE_URL = env.str("LOYALTY_WALLET_WEB_SERVICE_URL", default="").strip()
+# Where "this pass changed" pushes go: a dotted path to a class with `send(pushes)`
+# (members/wallet/backends.py). The default writes JSON lines under var/wallet/.
+LOYALTY_WALLET_PUSH_BACKEND = (
+    env.str("LOYALTY_WALLET_PUSH_BACKEND", default="").strip()
+    or "members.wallet.backends.FilePushBackend"
+)
+# Google Wallet: the issuer id and the service account's JSON key (a file path or the JSON).
+LOYALTY_WALLET_GOOGLE_ISSUER_ID = env.str("LOYALTY_WALLET_GOOGLE_ISSUER_ID", default="").strip()
+LOYALTY_WALLET_GOOGLE_SERVICE_ACCOUNT = env.str(
+    "LOYALTY_WALLET_GOOGLE_SERVICE_ACCOUNT", default=""
+).strip()
+# Where updated loyalty objects go (members/wallet/backends.py); default JSON lines in var/wallet/.
+LOYALTY_WALLET_GOOGLE_BACKEND = (
+    env.str("LOYALTY_WALLET_GOOGLE_BACKEND", default="").strip()
+    or "members.wallet.backends.FileGoogleBackend"
+)
+LOYALTY_WALLET_FILE_PATH = env.str("LOYALTY_WALLET_FILE_PATH", default="").strip() or str(
+    VAR_DIR / "wallet"
+)
+
 # --- Internationalisation and the program ---------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English"))]
@@ -360,6 +395,10 @@ CELERY_BEAT_SCHEDULE = {
     "expire-vouchers": {
         "task": "rewards.expire_vouchers",
         "schedule": crontab(minute=15),
+    },
+    "update-wallet-passes": {
+        "task": "members.update_wallet_passes",
+        "schedule": 300.0,
     },
 }
 

@@ -16,3 +16,6 @@ WHITENOISE_AUTOREFRESH = True  # serve from the finders; no collectstatic before
 if not env.str("REDIS_URL", default=""):
     # One test process's rate-limit counters stay its own.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# What the wallet sends is kept in members.wallet.backends' lists.
+LOYALTY_WALLET_PUSH_BACKEND = "members.wallet.backends.LocmemPushBackend"
+LOYALTY_WALLET_GOOGLE_BACKEND = "members.wallet.backends.LocmemGoogleBackend"
