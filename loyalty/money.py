@@ -1,10 +1,19 @@
-"""Money in the program's currency: amounts to the cent, and what points are worth.
+"""Money in the program's currency: amounts to the cent, what points are worth, and how an
+amount reads in the language of the page.
 
 Amounts are `Decimal`; a figure shown or stored is rounded to the cent half up, here and
-nowhere else.
+nowhere else. `money_format` writes an amount as the reader's locale does (Babel, from CLDR):
+`$1,234.50` in English, `US$1,234.50` in Chinese, `$1.234,50` in Turkish; the program's currency
+and the reader's language are independent.
 """
 
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
+
+from babel import Locale, UnknownLocaleError
+from babel.numbers import format_currency
+from django.conf import settings
+from django.utils.translation import get_language, to_locale
 
 from loyalty.services.program import program_settings_get
 
@@ -24,3 +33,22 @@ def points_cash_value(points: int, *, point_value: Decimal | None = None) -> Dec
     if point_value is None:
         point_value = program_settings_get().point_value
     return cents(Decimal(points) * point_value)
+
+
+@lru_cache(maxsize=32)
+def _locale(language: str) -> Locale:
+    try:
+        return Locale.parse(to_locale(language))
+    except (UnknownLocaleError, ValueError):
+        return Locale.parse(to_locale(settings.LANGUAGE_CODE))
+
+
+def money_format(amount: Decimal | int | str | None, currency: str, *, short: bool = False) -> str:
+    """`amount` (to the cent) in `currency`, written as the active language writes money.
+    `short`: a whole amount without its cents ("$30", in a sentence), others as they are."""
+    locale = _locale(get_language() or settings.LANGUAGE_CODE)
+    value = cents(amount)
+    if short and value == value.to_integral_value():
+        whole = locale.currency_formats["standard"].pattern.split(";")[0].replace(".00", "")
+        return format_currency(value, currency, format=whole, locale=locale, currency_digits=False)
+    return format_currency(value, currency, locale=locale)

@@ -28,6 +28,7 @@ from loyalty.desk.forms import (
 from loyalty.desk.members import member_or_404, to_member
 from loyalty.exceptions import OtherStore
 from loyalty.models import EntryKind, Purchase, PurchaseReturn
+from loyalty.money import money_format
 from loyalty.platform.errors import DomainError
 from loyalty.selectors import category_list_quick
 from loyalty.services import (
@@ -57,13 +58,12 @@ def _date(moment) -> str:
 
 
 def _basket_text(lines: list[BasketLine]) -> str:
-    """The running total: "3 items · 12.50 USD"."""
+    """The running total: "3 items · $12.50"."""
     items = sum(line.quantity for line in lines)
     if not items:
         return _("No items yet.")
     total = sum((line.amount for line in lines), Decimal(0))
-    amount = formats.number_format(total, decimal_pos=2, use_l10n=True, force_grouping=True)
-    money = f"{amount} {program_settings_get().currency}"
+    money = money_format(total, program_settings_get().currency)
     return ngettext("%(count)s item · %(total)s", "%(count)s items · %(total)s", items) % {
         "count": formats.number_format(items, force_grouping=True),
         "total": money,

@@ -24,6 +24,7 @@ from loyalty.desk.decorators import desk_permission_required
 from loyalty.desk.forms import CONFIRM_FIELD, VoucherCodeForm, VoucherVoidForm, confirmed
 from loyalty.desk.members import member_or_404, to_member
 from loyalty.models import Tier
+from loyalty.money import money_format
 from loyalty.platform import ratelimit
 from loyalty.platform.errors import DomainError
 from loyalty.services import program_settings_get
@@ -76,16 +77,14 @@ def hand_over(redemption: Redemption) -> str:
         ) % {"points": redemption.points, "cause": cause}
     if redemption.value is not None:
         if reward.kind == RewardKind.FIXED_DISCOUNT:
-            return _("Give a discount of %(value)s %(currency)s.") % {
-                "value": floatformat(redemption.value, 2),
-                "currency": currency,
+            return _("Give a discount of %(value)s.") % {
+                "value": money_format(redemption.value, currency)
             }
         if reward.kind == RewardKind.PERCENT_DISCOUNT:
             return _("Give %(value)s%% off.") % {"value": floatformat(redemption.value, "-2")}
         if reward.kind == RewardKind.STORE_CREDIT:
-            return _("Give store credit of %(value)s %(currency)s.") % {
-                "value": floatformat(redemption.value, 2),
-                "currency": currency,
+            return _("Give store credit of %(value)s.") % {
+                "value": money_format(redemption.value, currency)
             }
     if redemption.steps > 1:
         # The multiplication sign, as on the reward pages.

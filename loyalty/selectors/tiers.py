@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from loyalty.models import LineShare, PointsAccount, Purchase, PurchaseLine, Tier, TierBasis
-from loyalty.money import CENT, cents
+from loyalty.money import CENT, cents, money_format
 from loyalty.platform.colours import FALLBACK_COLOUR, safe_colour
 from loyalty.services.program import program_settings_get, program_timezone
 from loyalty.services.rulebook import rulebook
@@ -93,11 +93,11 @@ def tier_for_metric(value: Decimal) -> Tier | None:
 
 
 def metric_display(value: Decimal, *, basis: str, currency: str) -> str:
-    """ "1,000.00 USD" for spend, "1,200 points" for points."""
+    """ "$1,000" for spend, "1,200 points" for points."""
     if basis == TierBasis.POINTS:
         points = int(value)
         return ngettext("%(points)s point", "%(points)s points", points) % {"points": f"{points:,}"}
-    return f"{cents(value):,.2f} {currency}"
+    return money_format(value, currency, short=True)
 
 
 def needed_display(value: Decimal, *, basis: str, currency: str) -> str:

@@ -285,6 +285,6 @@ def test_the_confirmation_says_what_store_credit_is_worth(client, staff_user, cu
     html = response.content.decode()
     assert 'data-testid="confirm-reward">Store credit × 3<' in html  # noqa: RUF001
     assert 'data-testid="confirm-points">300<' in html
-    assert "Give store credit of 3.00 USD." in html
+    assert "Give store credit of $3.00." in html
     assert 'name="steps" value="3"' in html
     assert Redemption.objects.count() == 0

@@ -479,7 +479,7 @@ def test_the_preview_returns_exact_points_and_records_nothing(
             {"name": "Base", "kind": "base_rate", "points": 19},
             {"name": "Coffee double", "kind": "category_multiplier", "points": 12},
         ],
-        "basket": "3 items · 20.49 USD",
+        "basket": "3 items · $20.49",
         "errors": {},
         "ready": True,
     }

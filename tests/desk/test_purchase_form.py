@@ -50,7 +50,7 @@ def test_a_preview_with_a_mistake_counts_the_ready_lines_and_names_the_field(
             {"name": "Base", "kind": "base_rate", "points": 19},
             {"name": "Coffee double", "kind": "category_multiplier", "points": 12},
         ],
-        "basket": "3 items · 20.49 USD",
+        "basket": "3 items · $20.49",
         "errors": {"lines-2-amount": "Enter at most two decimals."},
         "ready": False,
     }
@@ -65,7 +65,7 @@ def test_the_running_total_groups_thousands_and_counts_every_item(
 
     payload = _preview(client, customer, purchase_data({"quantity": "12", "amount": "1234.50"}))
 
-    assert payload["basket"] == "12 items · 1,234.50 USD"
+    assert payload["basket"] == "12 items · $1,234.50"
     assert payload["points"] == 1234
     assert payload["ready"] is True
 
@@ -85,7 +85,7 @@ def test_a_refused_submission_keeps_the_mistake_on_its_line_and_the_points_of_th
     line_three = html[html.index('name="lines-2-description"') : html.index('name="lines-3-')]
     assert "Enter an amount above zero." in line_three
     assert "Fix the marked line. The lines that are ready earn 31 points." in html
-    assert "3 items · 20.49 USD" in html
+    assert "3 items · $20.49" in html
     assert Purchase.objects.count() == 0
     assert state(customer) == (0, 0, 0)
 

@@ -171,7 +171,7 @@ def test_staff_see_their_own_figures_of_today_at_their_store(client, day, staff_
     assert SAM.points_taken_back == 45
     html = response.content.decode()
     assert "Downtown · Tuesday 10 March 2026" in html
-    assert "9,065.50 USD" in html
+    assert "$9,065.50" in html
     assert "9,000 points" in html  # the held purchase's points
     assert "50 points given back" in html  # the voided redemption's
     assert "API / web shop" not in html
@@ -226,7 +226,7 @@ def test_managers_see_each_staff_member_the_api_and_the_total_of_their_store(
     )
     html = response.content.decode()
     assert "API / web shop" in html
-    assert "9,105.50 USD" in html
+    assert "$9,105.50" in html
 
 
 def test_managers_pick_all_stores_or_another_and_a_past_day(client, day, manager_user):

@@ -109,7 +109,7 @@ def test_scan_card_three_lines_record_with_the_keyboard_only(journey):
     keyboard.type("12.00")
     keyboard.press("Enter")
     expect(_line(staff, 4).get_by_label("Description")).to_be_focused()
-    expect(staff.get_by_test_id("basket")).to_have_text("4 items · 19.70 USD")
+    expect(staff.get_by_test_id("basket")).to_have_text("4 items · $19.70")
     preview = staff.get_by_test_id("preview")
     # 4 + 3 + 12 base points, 3 more for the croissant's double points.
     expect(preview).to_contain_text("This purchase earns 22 points.")
@@ -174,7 +174,7 @@ def test_on_a_phone_a_mistake_stays_on_its_line_and_the_total_stays_in_view(jour
     expect(staff.get_by_test_id("preview")).to_contain_text(
         "Fix the marked line. The lines that are ready earn 6 points."
     )
-    expect(staff.get_by_test_id("basket")).to_have_text("1 item · 3.20 USD")
+    expect(staff.get_by_test_id("basket")).to_have_text("1 item · $3.20")
     # The bar is on the screen, below the box being typed in, not over it.
     viewport = staff.viewport_size
     bar_box = bar.bounding_box()

@@ -60,7 +60,7 @@ def test_the_dashboard_answers_four_questions_on_a_phones_first_screen(journey):
     expect(page).to_have_url(journey.url("/me/"))
 
     expect(page.get_by_test_id("balance")).to_have_text("85")
-    expect(page.get_by_test_id("cash-value")).to_have_text("Worth 0.85 USD")
+    expect(page.get_by_test_id("cash-value")).to_have_text("Worth $0.85")
     expect(page.get_by_test_id("next-reward-text")).to_have_text(
         "Reusable tote bag: 35 points to go"
     )

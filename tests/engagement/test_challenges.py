@@ -139,7 +139,7 @@ def test_stamps_show_on_the_dashboard_and_ways_to_earn_lists_everything(
     assert f'data-testid="challenge-{stamp_card.pk}">1 of 4 stamps<' in dashboard
     assert dashboard.count('class="stamp stamp--done"') == 1
     assert dashboard.count('class="stamp"') == 3
-    assert "1 point for every USD you spend." in ways
+    assert "1 point for every $1 you spend." in ways
     assert "Make 4 purchases" in ways
     assert "and get 30 bonus points." in ways
 

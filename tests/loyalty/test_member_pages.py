@@ -94,7 +94,7 @@ def test_dashboard_shows_the_balance_its_cash_value_and_links_to_the_history(
     html = response.content.decode()
     assert response.status_code == 200
     assert 'data-testid="balance">250<' in html
-    assert 'data-testid="cash-value">Worth 12.50 USD<' in html
+    assert 'data-testid="cash-value">Worth $12.50<' in html
     assert f'href="{reverse("members:history")}"' in html
     assert 'data-testid="debt"' not in html
 

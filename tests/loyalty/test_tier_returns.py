@@ -64,11 +64,11 @@ def test_a_full_return_of_the_purchase_that_reached_gold_takes_gold_back_at_once
 
     assert _tier(customer) == (None, None)
     assert _changes(customer) == [
-        (None, "Gold", "Reached 1,000.00 USD spend in 12 months"),
+        (None, "Gold", "Reached $1,000 spend in 12 months"),
         (
             "Gold",
             None,
-            "A return left 0.00 USD spend in 12 months, below the Gold threshold of 1,000.00 USD",
+            "A return left $0 spend in 12 months, below the Gold threshold of $1,000",
         ),
     ]
     # The congratulation went out with the purchase; a move down sends no "upgrade" email.
@@ -96,7 +96,7 @@ def test_a_void_of_the_purchase_that_reached_silver_takes_silver_back(
     assert _changes(customer)[-1] == (
         "Silver",
         None,
-        "A return left 100.00 USD spend in 12 months, below the Silver threshold of 500.00 USD",
+        "A return left $100 spend in 12 months, below the Silver threshold of $500",
     )
 
 
@@ -173,7 +173,7 @@ def test_a_silver_earned_before_keeps_its_hold_when_gold_comes_back(customer, st
     assert _changes(customer)[-1] == (
         "Gold",
         "Silver",
-        "A return left 300.00 USD spend in 12 months, below the Gold threshold of 1,000.00 USD",
+        "A return left $300 spend in 12 months, below the Gold threshold of $1,000",
     )
     # The nightly run keeps Silver until its hold ends...
     time_machine.move_to(now + datetime.timedelta(days=1), tick=False)

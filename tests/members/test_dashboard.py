@@ -72,7 +72,7 @@ def test_the_four_answers_with_their_exact_words(client, member_with_everything)
 
     balance = _part(html, "glance-balance")
     assert 'data-testid="balance">85<' in balance
-    assert 'data-testid="cash-value">Worth 0.85 USD<' in balance
+    assert 'data-testid="cash-value">Worth $0.85<' in balance
     next_reward = _part(html, "next-reward")
     assert (
         '<label class="glance__lead" for="next-reward-progress" data-testid="next-reward-text">'
@@ -174,10 +174,10 @@ def test_what_the_member_saved_is_on_the_dashboard_and_the_history(client, custo
     dashboard = _dashboard(client)
     history = client.get(reverse("members:history")).content.decode()
 
-    assert '<p class="saved__value">4.00 USD</p>' in _part(dashboard, "saved")
+    assert '<p class="saved__value">$4.00</p>' in _part(dashboard, "saved")
     assert (
         '<p class="history-saved" data-testid="saved">'
-        "What you saved: 4.00 USD in rewards and donations</p>"
+        "What you saved: $4.00 in rewards and donations</p>"
     ) in history
 
 
