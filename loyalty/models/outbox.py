@@ -11,7 +11,24 @@ class OutboxStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class OutboxEmail(models.Model):
+class Delivery(models.Model):
+    """Where a message of the outbox is on its way: its tries, its last error, when it may go
+    next and when it went (the emails and the web pushes keep the same)."""
+
+    status = models.CharField(
+        _("status"), max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    send_after = models.DateTimeField(_("send after"))
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    created_at = models.DateTimeField(_("queued"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class OutboxEmail(Delivery):
     """One email to send. Written in the transaction of what caused it; sent by the worker.
 
     The unique `key` (e.g. "voucher-issued:42") makes queueing idempotent: nobody gets the
@@ -38,16 +55,8 @@ class OutboxEmail(models.Model):
         blank=True,
         help_text=_("Sent as an inline image the HTML shows with cid:qr."),
     )
-    status = models.CharField(
-        _("status"), max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
-    )
-    attempts = models.PositiveIntegerField(_("attempts"), default=0)
-    last_error = models.TextField(_("last error"), blank=True)
-    send_after = models.DateTimeField(_("send after"))
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-    created_at = models.DateTimeField(_("queued"), auto_now_add=True)
 
-    class Meta:
+    class Meta(Delivery.Meta):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("email")
         verbose_name_plural = _("outbox")
@@ -61,7 +70,7 @@ class OutboxEmail(models.Model):
         return f"{self.subject} → {self.to_email}"
 
 
-class OutboxPush(models.Model):
+class OutboxPush(Delivery):
     """One web push notification to one of a member's browsers, sent by the worker.
 
     Beside the email of the same event and independent of it: its own row, its own tries.
@@ -82,16 +91,8 @@ class OutboxPush(models.Model):
     title = models.CharField(_("title"), max_length=120)
     body = models.CharField(_("text"), max_length=500)
     url = models.CharField(_("address"), max_length=500)
-    status = models.CharField(
-        _("status"), max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
-    )
-    attempts = models.PositiveIntegerField(_("attempts"), default=0)
-    last_error = models.TextField(_("last error"), blank=True)
-    send_after = models.DateTimeField(_("send after"))
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-    created_at = models.DateTimeField(_("queued"), auto_now_add=True)
 
-    class Meta:
+    class Meta(Delivery.Meta):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("push notification")
         verbose_name_plural = _("push outbox")
