@@ -5,14 +5,16 @@ still adds up (`points_audit` passes) while nothing points back to them.
 """
 
 import datetime
+from urllib.parse import urlsplit
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from loyalty.models import PointsEntry, Purchase
 from loyalty.services.ledger import lock_accounts, points_forfeit_locked
-from members.models import Member, PhoneVerification, PushSubscription
+from members.models import Member, PhoneVerification, PushSubscription, WalletPass
 from members.wallet.services import wallet_passes_remove_locked
 from referrals.models import Referral, ReferralCode
 from rewards.models import Redemption, RedemptionStatus
@@ -87,6 +89,27 @@ def member_data_export(*, member: Member) -> dict:
         "referrals_made": [
             {"status": referral.status, "signed_up": _when(referral.created_at)}
             for referral in Referral.objects.filter(referrer=member).order_by("created_at")
+        ],
+        # Where the member's notifications and card go; not the keys they are sent with.
+        "notification_browsers": [
+            {
+                "push_service": urlsplit(subscription.endpoint).hostname,
+                "since": _when(subscription.created_at),
+                "last_delivered": _when(subscription.last_success_at),
+            }
+            for subscription in PushSubscription.objects.filter(member=member).order_by(
+                "created_at", "pk"
+            )
+        ],
+        "wallet_passes": [
+            {
+                "wallet": wallet_pass.kind,
+                "added": _when(wallet_pass.created_at),
+                "devices": wallet_pass.devices,
+            }
+            for wallet_pass in WalletPass.objects.filter(member=member)
+            .annotate(devices=Count("registrations"))
+            .order_by("created_at", "pk")
         ],
     }
 

@@ -5,7 +5,8 @@ from django.urls import reverse
 
 from loyalty.models import EntryKind, PointsAccount, PointsEntry
 from loyalty.services import points_credit
-from members.models import User
+from members.models import PushSubscription, User, WalletKind
+from members.wallet.services import wallet_device_register, wallet_pass_for_member
 from referrals.models import ReferralCode
 from rewards.models import Redemption, RedemptionChannel, RedemptionStatus
 from rewards.services import reward_redeem
@@ -68,3 +69,32 @@ def test_closing_the_account_erases_personal_data_voids_vouchers_and_forfeits_th
     assert PointsAccount.objects.get(member=customer).closed_at is not None
     assert client.get(reverse("members:dashboard")).status_code == 302
     assert not client.login(email="alice@example.com", password=PASSWORD)
+
+
+@pytest.mark.django_db
+def test_the_download_names_the_members_notification_browsers_and_wallet_passes_only(
+    client, customer, other_customer
+):
+    PushSubscription.objects.create(
+        member=customer, endpoint="https://push.example.net/send/a1", p256dh="key", auth="secret"
+    )
+    PushSubscription.objects.create(
+        member=other_customer, endpoint="https://other.example.org/send/b2", p256dh="k", auth="s"
+    )
+    apple = wallet_pass_for_member(member=customer, kind=WalletKind.APPLE)
+    wallet_device_register(wallet_pass=apple, device_library_identifier="d1", push_token="t1")
+    wallet_device_register(wallet_pass=apple, device_library_identifier="d2", push_token="t2")
+    wallet_pass_for_member(member=other_customer, kind=WalletKind.GOOGLE)
+    client.force_login(customer.user)
+
+    data = json.loads(client.get(reverse("members:data_export")).content)
+
+    assert [
+        (browser["push_service"], browser["last_delivered"])
+        for browser in data["notification_browsers"]
+    ] == [("push.example.net", None)]
+    assert [(p["wallet"], p["devices"]) for p in data["wallet_passes"]] == [("apple", 2)]
+    text = json.dumps(data)
+    assert "secret" not in text
+    assert "t1" not in text
+    assert apple.authentication_token not in text
