@@ -8,12 +8,13 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install dirs run migrate demo test lint format check chromium clean
+.PHONY: help install dirs run migrate demo test lint format check chromium translations messages clean
 
 help:
 	@echo "make run    - the portal on http://127.0.0.1:$(PORT) with worker, beat and demo data"
 	@echo "make test   - lint, migration and system checks, then the whole test suite"
 	@echo "make format - rewrite the code with ruff's formatter and fixes"
+	@echo "make messages - gather the text to translate into locale/*/LC_MESSAGES/django.po"
 	@echo "make lighthouse - Lighthouse scores of the member's pages, production-like (npm, Chromium)"
 
 # Reinstall only when a requirements file changed since the last install.
@@ -33,7 +34,28 @@ dirs:
 # told otherwise, loyalty/settings/__init__.py); a DJANGO_SETTINGS_MODULE you set wins.
 migrate demo run: export DJANGO_SETTINGS_MODULE ?= loyalty.settings.local
 
-migrate: install dirs
+# Translations: the catalogues (locale/<language>/LC_MESSAGES/django.po) are written by people
+# and committed; the compiled .mo files are built here, never committed. GNU gettext's msgfmt
+# compiles them (installed with apt when missing and allowed). README, "Languages".
+MESSAGES_IGNORE := --ignore=.venv --ignore=var --ignore=tests --ignore=bench --ignore=tools \
+	--ignore=node_modules
+translations: install
+	@command -v msgfmt >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; \
+		else \
+			echo "GNU gettext (msgfmt) is needed to compile the translations: apt-get install gettext"; \
+			exit 1; \
+		fi; }
+	DJANGO_SETTINGS_MODULE=loyalty.settings.test $(PY) manage.py compilemessages $(MESSAGES_IGNORE)
+
+# After changing text: gather every msgid into each language's catalogue, then translate the
+# new and fuzzy entries (`make test` fails while any is left).
+messages: translations
+	DJANGO_SETTINGS_MODULE=loyalty.settings.test $(PY) manage.py makemessages --all --no-obsolete \
+		--add-location=file $(MESSAGES_IGNORE)
+
+migrate: install dirs translations
 	$(PY) manage.py migrate --noinput
 
 demo: migrate
@@ -58,21 +80,26 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-check: install dirs
+check: install dirs translations
 	DJANGO_SETTINGS_MODULE=loyalty.settings.test $(PY) manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=loyalty.settings.test $(PY) manage.py check --fail-level WARNING
 
-# The browser tests drive Debian's Chromium. Install it when missing (root and apt needed);
-# without it the e2e tests skip themselves with a message saying so.
+# The browser tests drive Debian's Chromium, with Noto CJK so that Chinese pages show their
+# characters. Install what is missing (root and apt needed); without Chromium the e2e tests skip
+# themselves with a message saying so.
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="chromium"; \
+	fc-list :lang=zh-cn 2>/dev/null | grep -q . || missing="$$missing fonts-noto-cjk"; \
+	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-			echo "Installing Debian's chromium for the browser tests"; \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null \
-				|| echo "Could not install chromium: the browser tests will be skipped"; \
+			echo "Installing Debian's$$missing for the browser tests"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null \
+				|| echo "Could not install$$missing: the browser tests may be skipped"; \
 		else \
-			echo "chromium is not installed and cannot be installed here: the browser tests will be skipped"; \
-		fi; }
+			echo "$$missing not installed and cannot be installed here: the browser tests may be skipped"; \
+		fi; \
+	fi
 
 test: lint check chromium
 	$(BIN)/pytest

@@ -6,6 +6,7 @@ from loyalty.platform.ratelimit import admin_login_limited
 from loyalty.views import healthz, robots_txt
 from members.app_views import service_worker, web_manifest
 from members.email_views import unsubscribe
+from members.language_views import language_choose
 from members.two_factor_views import two_factor_activate
 from members.views import home
 from referrals.views import SignupWithInvitationView
@@ -24,6 +25,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("robots.txt", robots_txt, name="robots_txt"),
+    path("language/", language_choose, name="language_choose"),
     # The member's app; the worker at the root, to look after the whole site.
     path("manifest.webmanifest", web_manifest, name="web_manifest"),
     path("sw.js", service_worker, name="service_worker"),

@@ -4,9 +4,12 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
 
 from loyalty.platform.errors import DomainError
 from loyalty.platform.http import client_ip
+from loyalty.platform.languages import language_codes
+from members.languages import member_language_set
 from members.services import member_create
 from referrals.invitations import invitation_code
 from referrals.services import referral_attach
@@ -31,6 +34,9 @@ class AccountAdapter(DefaultAccountAdapter):
             user = super().save_user(request, user, form, commit=commit)
             if commit:
                 member = member_create(user=user)
+                # The language they signed up in writes their emails until they choose another.
+                if translation.get_language() in language_codes():
+                    member_language_set(member=member, language=translation.get_language())
                 self._attach_referral(request, member, form)
         return user
 

@@ -1,6 +1,7 @@
 import datetime
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -78,6 +79,12 @@ class ProfileForm(NameFields):
         label=_("Remind me before my points expire"), required=False
     )
     marketing_emails = forms.BooleanField(label=_("Send me news and offers"), required=False)
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=settings.LANGUAGES,
+        required=False,  # not sent: the language stays as it is
+        help_text=_("Of these pages, and of the emails and notifications we send you."),
+    )
 
     def __init__(self, *args, member: Member, **kwargs):
         self.member = member
@@ -103,6 +110,9 @@ class ProfileForm(NameFields):
                     "with its country code (such as +44) if it is from another country."
                 )
             ) from None
+
+    def clean_language(self) -> str | None:
+        return self.cleaned_data["language"] or None
 
     def clean_birthday(self) -> datetime.date | None:
         birthday = self.cleaned_data["birthday"]

@@ -95,6 +95,15 @@ class Member(models.Model):
         default=False,
         help_text=_("Emails about promotions and new rewards."),
     )
+    language = models.CharField(
+        _("language"),
+        max_length=15,
+        blank=True,
+        help_text=_(
+            "The language of the member's pages, emails and notifications. Empty: the "
+            "program's default language."
+        ),
+    )
     joined_at = models.DateTimeField(_("joined"), auto_now_add=True)
 
     class Meta:

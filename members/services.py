@@ -95,12 +95,14 @@ def member_profile_update(
     birthday: datetime.date | None,
     reminder_emails: bool,
     marketing_emails: bool,
+    language: str | None = None,
 ) -> PhoneChange:
     """Save what the member may change about themselves. The caller validated the input;
     `phone` is E.164 or '' (`members.forms.ProfileForm`).
 
     A new phone number is saved unverified and a code is sent for it (`members/phones.py`);
-    `PhoneCodesTooMany` when none may be sent now, and then nothing is saved.
+    `PhoneCodesTooMany` when none may be sent now, and then nothing is saved. `language`
+    (one of settings.LANGUAGES) writes their pages, emails and notifications; None keeps it.
     """
     locked = Member.objects.select_for_update(of=("self",)).get(pk=member.pk)
     change = phone_set_locked(member=locked, phone=phone)
@@ -111,8 +113,11 @@ def member_profile_update(
     locked.birthday = birthday
     locked.reminder_emails = reminder_emails
     locked.marketing_emails = marketing_emails
-    locked.save(update_fields=["birthday", "reminder_emails", "marketing_emails"])
-    for field in ("phone", "phone_verified_at", "birthday", "reminder_emails", "marketing_emails"):
+    if language is not None:
+        locked.language = language
+    locked.save(update_fields=["birthday", "reminder_emails", "marketing_emails", "language"])
+    fields = ("phone", "phone_verified_at", "birthday", "reminder_emails", "marketing_emails")
+    for field in (*fields, "language"):
         setattr(member, field, getattr(locked, field))
     return PhoneChange(member=member, code_requested=change.code_requested)
 

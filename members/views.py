@@ -7,12 +7,13 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from engagement.selectors import challenge_cards_for_member
 from loyalty.models import EntryKind, PointsEntry
+from loyalty.platform.languages import SESSION_KEY, language_cookie_set, language_of
 from loyalty.platform.webpush import push_configured, vapid_public_key
 from loyalty.selectors import (
     entry_list_with_purchases,
@@ -189,6 +190,7 @@ def profile(request: HttpRequest, member: Member) -> HttpResponse:
         "birthday": member.birthday,
         "reminder_emails": member.reminder_emails,
         "marketing_emails": member.marketing_emails,
+        "language": language_of(member),
     }
     form = ProfileForm(request.POST or None, member=member, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -204,8 +206,13 @@ def profile(request: HttpRequest, member: Member) -> HttpResponse:
                     _("Your profile is saved. We sent a code to your new number: type it here."),
                 )
                 return redirect("members:phone_verify")
+            # Pages follow the profile's language from now on, here and once signed in elsewhere.
+            request.session[SESSION_KEY] = member.language
+            translation.activate(member.language)
             messages.success(request, _("Your profile is saved."))
-            return redirect("members:profile")
+            response = redirect("members:profile")
+            language_cookie_set(response, member.language)
+            return response
     return render(
         request,
         "members/profile.html",

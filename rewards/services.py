@@ -19,6 +19,7 @@ from loyalty.models import ApiKey, EntryKind, OutboxEmail
 from loyalty.money import points_cash_value
 from loyalty.platform.db import atomic_with_retry
 from loyalty.platform.errors import DomainError
+from loyalty.platform.languages import in_language_of
 from loyalty.services import lock_accounts, points_spend_reverse, program_settings_get
 from loyalty.services.counter import own_account_refused, same_store_required, store_required
 from loyalty.services.ledger import spend_locked
@@ -233,20 +234,22 @@ def _email_voucher(redemption: Redemption, *, template: str, key: str) -> None:
         qr_data=redemption.code if template == "voucher_issued" else "",
         context=context,
     )
-    if template == "voucher_issued":
-        body = _("Show the code at the till: %(code)s") % {"code": context["code"]}
-    else:
-        body = _("Use it by %(date)s.") % {
-            "date": date_format(timezone.localtime(redemption.expires_at), "DATE_FORMAT")
-        }
+    with in_language_of(member):
+        if template == "voucher_issued":
+            body = _("Show the code at the till: %(code)s") % {"code": context["code"]}
+        else:
+            body = _("Use it by %(date)s.") % {
+                "date": date_format(timezone.localtime(redemption.expires_at), "DATE_FORMAT")
+            }
+        title = email_subject_render(
+            template=template, context=context, program=program_settings_get()
+        )
     pushes_queue(
         [
             PushToQueue(
                 key=key,
                 member_id=member.pk,
-                title=email_subject_render(
-                    template=template, context=context, program=program_settings_get()
-                ),
+                title=title,
                 body=body,
                 url=reverse("member_rewards:detail", args=[redemption.pk]),
             )

@@ -14,7 +14,7 @@ WRITES = {"create", "bulk_create", "update", "bulk_update", "delete", "get_or_cr
 # The ledger, and the set-based expiry that writes whole batches of entries and lots in SQL.
 LEDGER_WRITERS = {"loyalty/services/ledger.py", "loyalty/services/expiry.py"}
 # Imports that must wait for Django's app registry (AppConfig.ready) are not hiding a cycle.
-READY_HOOKS = {"loyalty/apps.py", "engagement/apps.py", "loyalty/celery.py"}
+READY_HOOKS = {"loyalty/apps.py", "engagement/apps.py", "members/apps.py", "loyalty/celery.py"}
 
 
 def _modules():

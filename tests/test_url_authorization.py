@@ -57,6 +57,8 @@ EXPECTATIONS: dict[str, dict[str, object]] = {
     "home":                     expect(200,      200,      200,      200,      200,      200),
     "healthz":                  expect(200,      200,      200,      200,      200,      200),
     "robots_txt":               expect(200,      200,      200,      200,      200,      200),
+    # The footer's language switcher: POST only, for everyone.
+    "language_choose":          expect(405,      405,      405,      405,      405,      405),
     "web_manifest":             expect(200,      200,      200,      200,      200,      200),
     "service_worker":           expect(200,      200,      200,      200,      200,      200),
     "rewards:list":             expect(200,      200,      200,      200,      200,      200),

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 
 from loyalty.models import PointsAccount, PointsLot, ProgramSettings
+from loyalty.platform.languages import in_language_of
 from loyalty.services.expiry import inactive_accounts
 from loyalty.services.outbox import (
     EmailToQueue,
@@ -127,20 +128,22 @@ def _queue_expiry_chunk(
 
 
 def _reminder_push(key: str, member, template: str, context: dict, program) -> PushToQueue:
-    """The reminder's push: the email's subject as its title; a tap opens the rewards."""
+    """The reminder's push, in the member's language: the email's subject as its title; a tap
+    opens the rewards."""
     balance = context["balance"]
-    return PushToQueue(
-        key=key,
-        member_id=member.pk,
-        title=email_subject_render(template=template, context=context, program=program),
-        body=ngettext(
-            "You have %(balance)s point in all. See what it can get you.",
-            "You have %(balance)s points in all. See what they can get you.",
-            balance,
+    with in_language_of(member):
+        return PushToQueue(
+            key=key,
+            member_id=member.pk,
+            title=email_subject_render(template=template, context=context, program=program),
+            body=ngettext(
+                "You have %(balance)s point in all. See what it can get you.",
+                "You have %(balance)s points in all. See what they can get you.",
+                balance,
+            )
+            % {"balance": intcomma(balance)},
+            url=reverse("rewards:list"),
         )
-        % {"balance": intcomma(balance)},
-        url=reverse("rewards:list"),
-    )
 
 
 def _unsubscribe_url(member) -> str:

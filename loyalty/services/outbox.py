@@ -15,6 +15,7 @@ from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 
 from loyalty.models import OutboxEmail, OutboxStatus, ProgramSettings
+from loyalty.platform.languages import in_language_of
 from loyalty.services.program import program_settings_get
 from members.qr import qr_png
 
@@ -28,15 +29,24 @@ def _render_plain(template_name: str, context: dict) -> str:
     return get_template(template_name).template.render(Context(context, autoescape=False))
 
 
-def _render(*, template: str, context: dict, program: ProgramSettings) -> tuple[str, str, str]:
-    """Subject, text and HTML of templates/emails/<template>{_subject.txt,.txt,.html}."""
-    subject = email_subject_render(template=template, context=context, program=program)
-    context = {"program": program, "base_url": settings.LOYALTY_BASE_URL.rstrip("/"), **context}
-    return (
-        subject,
-        _render_plain(f"emails/{template}.txt", context),
-        render_to_string(f"emails/{template}.html", context),
-    )
+def _render(
+    *, template: str, context: dict, program: ProgramSettings, member=None
+) -> tuple[str, str, str]:
+    """Subject, text and HTML of templates/emails/<template>{_subject.txt,.txt,.html}, in the
+    language of the member it is sent to (`loyalty/platform/languages.py`)."""
+    with in_language_of(member) as language:
+        subject = email_subject_render(template=template, context=context, program=program)
+        context = {
+            "program": program,
+            "base_url": settings.LOYALTY_BASE_URL.rstrip("/"),
+            "language": language,
+            **context,
+        }
+        return (
+            subject,
+            _render_plain(f"emails/{template}.txt", context),
+            render_to_string(f"emails/{template}.html", context),
+        )
 
 
 def email_subject_render(*, template: str, context: dict, program: ProgramSettings) -> str:
@@ -66,7 +76,7 @@ def email_queue(
     if existing is not None:
         return existing
     subject, body_text, body_html = _render(
-        template=template, context=context, program=program_settings_get()
+        template=template, context=context, program=program_settings_get(), member=member
     )
     try:
         with transaction.atomic():
@@ -132,7 +142,7 @@ def emails_queue_bulk(
             continue
         seen.add(email.key)
         subject, body_text, body_html = _render(
-            template=email.template, context=email.context, program=program
+            template=email.template, context=email.context, program=program, member=email.member
         )
         rows.append(
             OutboxEmail(

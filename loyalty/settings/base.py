@@ -13,7 +13,6 @@ import phonenumbers
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -58,6 +57,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "loyalty.platform.site_data.ClearSiteDataOnUserChangeMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "loyalty.platform.languages.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -302,9 +302,15 @@ LOYALTY_WALLET_FILE_PATH = env.str("LOYALTY_WALLET_FILE_PATH", default="").strip
 )
 
 # --- Internationalisation and the program ---------------------------------------------------
+# The portal's languages: each has its catalogue in locale/<code>/LC_MESSAGES (README, "Adding a
+# language"). A visitor's language comes from their choice (the footer's switcher, kept in a
+# cookie and, for a member, in the profile), else from the browser's Accept-Language. URLs carry
+# no language prefix. Each language is named in itself, so that a reader finds their own.
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English"))]
+LANGUAGES = [("en", "English"), ("zh-hans", "简体中文"), ("tr", "Türkçe")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 USE_I18N = True
 USE_TZ = True
 # The program's time zone: "end of day / month" for points means here.
