@@ -1,15 +1,17 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from engagement.models import Challenge, SurveyInvitation
 from loyalty.platform.admin import ReadOnlyAdminMixin
+from loyalty.platform.languages import in_every_language
 
 
 @admin.register(Challenge)
-class ChallengeAdmin(admin.ModelAdmin):
+class ChallengeAdmin(TranslationAdmin):
     list_display = ["name", "is_active", "purchases_needed", "starts_at", "ends_at", "repeatable"]
     list_filter = ["is_active", "repeatable"]
-    search_fields = ["name"]
+    search_fields = in_every_language("name")
     filter_horizontal = ["stores"]
     autocomplete_fields = ["reward"]
     fieldsets = [

@@ -4,8 +4,10 @@ from django.db.models import Count
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin
 
 from loyalty.platform.admin import ReadOnlyAdminMixin
+from loyalty.platform.languages import in_every_language
 from rewards.codes import voucher_code_format
 from rewards.images import RewardImageField, reward_image_renditions_make
 from rewards.models import Cause, Redemption, Reward, RewardCategory
@@ -23,7 +25,7 @@ class RewardAdminForm(forms.ModelForm):
 
 
 @admin.register(Reward)
-class RewardAdmin(admin.ModelAdmin):
+class RewardAdmin(TranslationAdmin):
     form = RewardAdminForm
     list_display = [
         "preview",
@@ -39,7 +41,7 @@ class RewardAdmin(admin.ModelAdmin):
     list_display_links = ["name"]
     list_editable = ["is_active", "display_order"]
     list_filter = ["is_active", "kind", "category"]
-    search_fields = ["name", "slug", "description"]
+    search_fields = [*in_every_language("name"), "slug", *in_every_language("description")]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["preview_large", "created_at", "updated_at"]
     actions = ["activate", "deactivate"]
@@ -131,10 +133,10 @@ class RewardAdmin(admin.ModelAdmin):
 
 
 @admin.register(RewardCategory)
-class RewardCategoryAdmin(admin.ModelAdmin):
+class RewardCategoryAdmin(TranslationAdmin):
     list_display = ["name", "slug", "display_order", "rewards_count"]
     list_editable = ["display_order"]
-    search_fields = ["name"]
+    search_fields = in_every_language("name")
     prepopulated_fields = {"slug": ["name"]}
 
     def get_queryset(self, request):
@@ -146,10 +148,10 @@ class RewardCategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Cause)
-class CauseAdmin(admin.ModelAdmin):
+class CauseAdmin(TranslationAdmin):
     list_display = ["name", "is_active", "donations", "points_given", "money_given"]
     list_filter = ["is_active"]
-    search_fields = ["name"]
+    search_fields = in_every_language("name")
     prepopulated_fields = {"slug": ["name"]}
 
     def get_queryset(self, request):

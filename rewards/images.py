@@ -48,7 +48,7 @@ MESSAGES = {
         "Save it in one of those formats and upload it again."
     ),
     "too_many_pixels": _(
-        "The image is %(width)d × %(height)d pixels; at most 20 megapixels are accepted. "  # noqa: RUF001
+        "The image is %(width)d × %(height)d pixels; at most 20 megapixels are accepted. "
         "Scale it down and upload it again."
     ),
     "decompression_bomb": _(

@@ -6,15 +6,17 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from loyalty.models import EarningRule, ProductCategory
+from loyalty.platform.languages import in_every_language
 from loyalty.services.program import program_timezone
 
 
 @admin.register(ProductCategory)
-class ProductCategoryAdmin(admin.ModelAdmin):
+class ProductCategoryAdmin(TranslationAdmin):
     list_display = ["name", "code"]
-    search_fields = ["code", "name"]
+    search_fields = ["code", *in_every_language("name")]
     prepopulated_fields = {"code": ["name"]}
 
 
@@ -53,11 +55,11 @@ class EarningRuleForm(forms.ModelForm):
 
 
 @admin.register(EarningRule)
-class EarningRuleAdmin(admin.ModelAdmin):
+class EarningRuleAdmin(TranslationAdmin):
     form = EarningRuleForm
     list_display = ["name", "kind", "is_active", "window", "updated_at"]
     list_filter = ["kind", "is_active"]
-    search_fields = ["name"]
+    search_fields = in_every_language("name")
     filter_horizontal = ["categories", "stores", "tiers"]
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from loyalty.models import Tier, TierChange
 from loyalty.platform.admin import ReadOnlyAdminMixin
@@ -19,7 +20,7 @@ class TierForm(forms.ModelForm):
 
 
 @admin.register(Tier)
-class TierAdmin(admin.ModelAdmin):
+class TierAdmin(TranslationAdmin):
     """The program's tiers. A tier members hold cannot be deleted (PROTECT); managers may not."""
 
     form = TierForm

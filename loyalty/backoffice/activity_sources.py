@@ -187,7 +187,7 @@ def _adjustment(entry: PointsEntry) -> Activity:
 def _redemption_what(redemption: Redemption) -> str:
     reward = redemption.reward.name
     if redemption.steps > 1:
-        reward = f"{reward} × {redemption.steps}"  # noqa: RUF001 - the multiplication sign
+        reward = f"{reward} × {redemption.steps}"
     return ngettext(
         "%(reward)s for %(points)s point, voucher %(code)s",
         "%(reward)s for %(points)s points, voucher %(code)s",

@@ -88,7 +88,7 @@ def hand_over(redemption: Redemption) -> str:
             }
     if redemption.steps > 1:
         # The multiplication sign, as on the reward pages.
-        return _("Hand over: %(reward)s × %(steps)s.") % {  # noqa: RUF001
+        return _("Hand over: %(reward)s × %(steps)s.") % {
             "reward": reward.name,
             "steps": redemption.steps,
         }

@@ -72,3 +72,9 @@ class ChosenLanguageMiddleware:
             translation.activate(chosen)
             request.LANGUAGE_CODE = chosen
         return self.get_response(request)
+
+
+def in_every_language(*fields: str) -> list[str]:
+    """The columns of `fields` in each language (django-modeltranslation's <field>_<language>),
+    for admin searches that find a reward by any of its names."""
+    return [f"{field}_{code.replace('-', '_')}" for field in fields for code in language_codes()]

@@ -226,7 +226,7 @@ def test_staff_confirm_a_return_and_see_which_rewards_a_silver_member_can_have(j
     staff.get_by_role("button", name="Continue").click()
     expect(staff.get_by_role("heading", level=1)).to_have_text("Record this return?")
     expect(staff.get_by_test_id("confirm-points")).to_have_text("20")
-    expect(staff.get_by_test_id("confirm-lines")).to_have_text("1 × Scarf")  # noqa: RUF001
+    expect(staff.get_by_test_id("confirm-lines")).to_have_text("1 × Scarf")
     assert_accessible(staff, "return-confirm")
     journey.shot(staff, "return-confirm")
     staff.set_viewport_size({"width": 390, "height": 844})

@@ -45,7 +45,8 @@ def _ledger(customer) -> tuple:
 
 def _rule_form_data(**fields) -> dict:
     data = {
-        "name": "Base",
+        "name": "Base",  # the form alone
+        "name_en": "Base",  # the admin's form, a name per language (English required)
         "kind": RuleKind.BASE_RATE,
         "is_active": "on",
         "starts_at_0": "",

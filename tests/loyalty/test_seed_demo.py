@@ -4,9 +4,11 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from loyalty.management.demo_translations import TRANSLATED
 from loyalty.models import PointsAccount, Store
 from members.models import Member, User
 from referrals.models import Referral
+from rewards.models import Reward
 
 
 @pytest.fixture(autouse=True)
@@ -102,3 +104,25 @@ def test_demo_data_has_rules_purchases_and_a_partial_return_and_audits_clean(cap
     assert set(Reward.objects.values_list("kind", flat=True)) == set(RewardKind.values)
     call_command("points_audit")
     assert capsys.readouterr().out.strip() == "7 accounts checked, 0 mismatches"
+
+
+@pytest.mark.django_db
+def test_the_demo_reads_whole_in_chinese_and_turkish():
+    call_command("seed_demo")
+
+    untranslated = [
+        (model.__name__, row.pk)
+        for model, fields in TRANSLATED
+        for row in model.objects.all()
+        for field in fields
+        if getattr(row, f"{field}_en")
+        and not (getattr(row, f"{field}_zh_hans") and getattr(row, f"{field}_tr"))
+    ]
+    coffee = Reward.objects.get(slug="free-filter-coffee")
+
+    assert untranslated == []
+    assert (coffee.name_en, coffee.name_zh_hans, coffee.name_tr) == (
+        "Free filter coffee",
+        "免费滴滤咖啡",
+        "Bedava filtre kahve",
+    )

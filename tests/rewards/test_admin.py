@@ -20,12 +20,17 @@ def redeem(member, reward, **kwargs):
 
 
 def reward_form(**fields) -> dict:
-    """The admin add form as a manager fills it in; split date-times left empty."""
+    """The admin add form as a manager fills it in, in English only (the other languages' name
+    and description left empty: they show the English); split date-times left empty."""
     data = {
-        "name": "Free muffin",
+        "name_en": "Free muffin",
+        "name_zh_hans": "",
+        "name_tr": "",
         "slug": "free-muffin",
         "kind": RewardKind.FREE_PRODUCT,
-        "description": "Any muffin from the counter.",
+        "description_en": "Any muffin from the counter.",
+        "description_zh_hans": "",
+        "description_tr": "",
         "points_cost": "120",
         "value": "",
         "max_steps": "1",

@@ -192,7 +192,7 @@ def test_reward_images_measures_and_copies_what_was_uploaded_before(media_root):
     assert (reward.image_width, reward.image_height) == (700, 525)
     assert reward.image_renditions == [320, 480, 640]
     assert out.getvalue().splitlines() == [
-        "Free Coffee: 700 × 525, copies 320, 480, 640",  # noqa: RUF001
+        "Free Coffee: 700 × 525, copies 320, 480, 640",
         "3 copies made.",
     ]
 

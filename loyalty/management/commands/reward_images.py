@@ -23,7 +23,7 @@ class Command(BaseCommand):
                 self.stderr.write(_("%(reward)s: the image cannot be read.") % {"reward": reward})
                 continue
             self.stdout.write(
-                _("%(reward)s: %(width)s × %(height)s, copies %(widths)s")  # noqa: RUF001
+                _("%(reward)s: %(width)s × %(height)s, copies %(widths)s")
                 % {
                     "reward": reward,
                     "width": reward.image_width,

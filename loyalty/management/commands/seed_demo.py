@@ -11,6 +11,7 @@ from django.utils.text import slugify
 from engagement.models import Challenge
 from engagement.services.checkout import checkout_purchase, checkout_return
 from loyalty.management.demo_pictures import demo_picture
+from loyalty.management.demo_translations import demo_text_translate
 from loyalty.models import (
     EarningRule,
     ExpiryPolicy,
@@ -107,6 +108,7 @@ class Command(BaseCommand):
         self._purchases(alice, stores, categories)
         self._rewards(alice)
         self._referrals(alice, stores)
+        demo_text_translate()
         self.stdout.write(
             f"Demo data ready ({created} users created). Logins use the password "
             f"'{DEMO_PASSWORD}'; Alice's card number is {alice.card_number}."
