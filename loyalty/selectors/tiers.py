@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -96,7 +97,9 @@ def metric_display(value: Decimal, *, basis: str, currency: str) -> str:
     """ "$1,000" for spend, "1,200 points" for points."""
     if basis == TierBasis.POINTS:
         points = int(value)
-        return ngettext("%(points)s point", "%(points)s points", points) % {"points": f"{points:,}"}
+        return ngettext("%(points)s point", "%(points)s points", points) % {
+            "points": intcomma(points)  # in the page's language: "1.200" in Turkish
+        }
     return money_format(value, currency, short=True)
 
 
@@ -105,7 +108,7 @@ def needed_display(value: Decimal, *, basis: str, currency: str) -> str:
     if basis == TierBasis.POINTS:
         points = int(value.to_integral_value(rounding=ROUND_CEILING))
         return ngettext("%(points)s more point", "%(points)s more points", points) % {
-            "points": f"{points:,}"
+            "points": intcomma(points)
         }
     return _("%(money)s more spend") % {
         "money": metric_display(value, basis=basis, currency=currency)
