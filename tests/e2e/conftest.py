@@ -133,16 +133,22 @@ class Journey:
         return url == self.base_url or url.startswith(self.base_url + "/")
 
     def new_page(
-        self, *, phone: bool = False, permissions: tuple[str, ...] = (), dark: bool = False
+        self,
+        *,
+        phone: bool = False,
+        permissions: tuple[str, ...] = (),
+        dark: bool = False,
+        locale: str = "en-US",
     ):
         """A page in a new context (a fresh browser for a new user), on a phone or a desk PC;
-        `dark`: the device asks for dark mode (prefers-color-scheme: dark)."""
+        `dark`: the device asks for dark mode (prefers-color-scheme: dark); `locale`: the
+        browser's language (its Accept-Language and navigator.language)."""
         options = dict(self._devices[PHONE]) if phone else {"viewport": DESKTOP_VIEWPORT}
         options.pop("default_browser_type", None)
         if dark:
             options["color_scheme"] = "dark"
         context = self._browser.new_context(
-            base_url=self.base_url, locale="en-US", timezone_id="UTC", **options
+            base_url=self.base_url, locale=locale, timezone_id="UTC", **options
         )
         context.set_default_timeout(TIMEOUT_MS)
         if permissions:
