@@ -55,6 +55,7 @@ MEMBER_COLUMNS = [
     "phone",
     "reminder_emails",
     "marketing_emails",
+    "language",
     "joined_at",
 ]
 ACCOUNT_COLUMNS = [
@@ -258,7 +259,7 @@ def _generate_chunk(
             (user_id, "!bench", False, "Bench", str(member_id), False, True, joined,
              f"{result.prefix}-{member_id}@bench.example")
         )  # fmt: skip
-        member_rows.append((member_id, user_id, card_number, "", True, False, joined))
+        member_rows.append((member_id, user_id, card_number, "", True, False, "", joined))
 
         # Credits: one purchase, entry and lot each; the first lot expires within 30 days.
         timeline = []  # (time, order, kind, points, purchase_id, lot_index, reverses_index)
