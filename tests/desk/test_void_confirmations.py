@@ -77,7 +77,8 @@ def _templates(response) -> list[str]:
 
 def _buttons(html: str) -> list[str]:
     """The page's action controls in document order: (tag, classes, label) as one string."""
-    form = html[html.index('class="actions confirm-actions"') :]
+    start = html.index('class="actions confirm-actions"')
+    form = html[start : html.index("<footer", start)]  # not the footer's language switcher
     controls = re.findall(r'<(a|button)\b[^>]*class="([^"]+)"[^>]*>(.*?)</\1>', form)
     return [f"{tag}|{classes}|{label}" for tag, classes, label in controls]
 

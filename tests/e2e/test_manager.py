@@ -54,10 +54,10 @@ def test_manager_adds_a_reward_changes_an_earning_rule_and_the_next_purchase_fol
     expect(page.get_by_role("heading", level=1)).to_have_text("Add reward")
     wait_for_scripts(page)
     # Typed key by key: the admin fills in the slug from the name as the manager types.
-    page.get_by_label("Name:", exact=True).press_sequentially("Picnic blanket")
+    page.get_by_label("Name [en]:", exact=True).press_sequentially("Picnic blanket")
     expect(page.get_by_label("Slug:")).to_have_value("picnic-blanket")
     page.get_by_label("Kind:").select_option(label="Free product")
-    page.get_by_label("Description:").fill("Red and warm, for summer in the park.")
+    page.get_by_label("Description [en]:").fill("Red and warm, for summer in the park.")
     page.get_by_label("Image:").set_input_files(picture)
     page.get_by_label("Points:", exact=True).fill("120")
     # Not checked with axe: Django's own admin/widgets/split_datetime.html renders the "Available
@@ -97,7 +97,7 @@ def test_manager_adds_a_reward_changes_an_earning_rule_and_the_next_purchase_fol
     page.get_by_role("link", name="1 point per dollar").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Change earning rule")
     wait_for_scripts(page)
-    page.get_by_label("Name:", exact=True).fill("2 points per dollar")
+    page.get_by_label("Name [en]:", exact=True).fill("2 points per dollar")
     page.get_by_label("Points per currency unit:").fill("2")
     # Not checked with axe, for Django's admin templates: split_datetime.html again (rule
     # `label`, "Starts/Ends at"), and SelectFilter2.js's filter_horizontal help icons, a <span>

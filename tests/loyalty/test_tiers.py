@@ -530,7 +530,7 @@ def test_a_manager_adds_a_tier_and_a_bad_colour_is_refused(client, manager_user)
     client.force_login(manager_user)
     url = reverse("admin:loyalty_tier_add")
     form = {
-        "name": "Platinum",
+        "name_en": "Platinum",
         "rank": "3",
         "threshold": "5000.00",
         "earn_multiplier": "2.00",
