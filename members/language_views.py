@@ -4,12 +4,11 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from loyalty.platform.languages import SESSION_KEY, language_cookie_set
+from loyalty.platform.languages import language_remember
 from members.languages import member_language_set
 from members.models import Member
 
@@ -38,10 +37,8 @@ def language_choose(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Choose one of the languages in the list."))
         return response
     language = form.cleaned_data["language"]
-    translation.activate(language)
-    language_cookie_set(response, language)
+    language_remember(request, response, language)
     if request.user.is_authenticated:
-        request.session[SESSION_KEY] = language
         member = Member.objects.filter(user=request.user).first()
         if member is not None:
             member_language_set(member=member, language=language)

@@ -7,13 +7,13 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from engagement.selectors import challenge_cards_for_member
 from loyalty.models import EntryKind, PointsEntry
-from loyalty.platform.languages import SESSION_KEY, language_cookie_set, language_of
+from loyalty.platform.languages import language_of, language_remember
 from loyalty.platform.webpush import push_configured, vapid_public_key
 from loyalty.selectors import (
     entry_list_with_purchases,
@@ -201,17 +201,17 @@ def profile(request: HttpRequest, member: Member) -> HttpResponse:
         else:
             if change.code_requested:
                 # The same words whether or not a message went out (members/phones.py).
+                response = redirect("members:phone_verify")
+                language_remember(request, response, member.language)
                 messages.success(
                     request,
                     _("Your profile is saved. We sent a code to your new number: type it here."),
                 )
-                return redirect("members:phone_verify")
+                return response
             # Pages follow the profile's language from now on, here and once signed in elsewhere.
-            request.session[SESSION_KEY] = member.language
-            translation.activate(member.language)
-            messages.success(request, _("Your profile is saved."))
             response = redirect("members:profile")
-            language_cookie_set(response, member.language)
+            language_remember(request, response, member.language)
+            messages.success(request, _("Your profile is saved."))
             return response
     return render(
         request,

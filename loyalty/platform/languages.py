@@ -53,6 +53,18 @@ def language_cookie_set(response, language: str) -> None:
     )
 
 
+def language_remember(request, response, language: str) -> None:
+    """From this response on, `request`'s reader reads `language`: the messages added after
+    this call, this browser (a cookie) and, signed in, their session. A member who never chose
+    one (`""`) keeps reading the browser's."""
+    if language not in language_codes():
+        return
+    translation.activate(language)
+    language_cookie_set(response, language)
+    if request.user.is_authenticated:
+        request.session[SESSION_KEY] = language
+
+
 class ChosenLanguageMiddleware:
     """After LocaleMiddleware: a signed-in member's chosen language wins over the cookie and the
     browser, on every device they sign in on."""
