@@ -11,8 +11,6 @@ from members.two_factor_views import two_factor_activate
 from members.views import home
 from referrals.views import SignupWithInvitationView
 
-admin.site.site_header = settings.LOYALTY_PROGRAM_NAME + " administration"
-admin.site.site_title = settings.LOYALTY_PROGRAM_NAME
 # allauth's log-in limits do not cover the admin's own log-in form.
 admin.site.login = admin_login_limited(admin.site.login)
 

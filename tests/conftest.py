@@ -3,7 +3,9 @@
 import os
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 
 from loyalty.platform import sms
 from members.wallet import backends
@@ -76,6 +78,14 @@ def _fresh_cache():
     sms.outbox.clear()
 
 
+@pytest.fixture(autouse=True)
+def _english_after():
+    """A test that activates a language (a request in Chinese leaves it active in the thread)
+    never hands it to the next test."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def client() -> TwoStepClient:
     """pytest-django's client, whose `force_login` signs in with both steps where two-factor
@@ -119,6 +129,14 @@ def staff_user(store):
 def manager_user(store):
     roles_restore()
     return create_manager(email="manager@example.com", store=store)
+
+
+@pytest.fixture
+def superuser(db):
+    """Who sees the admin's System section (the ledger's tables, the outbox, API keys)."""
+    from members.models import User
+
+    return User.objects.create_superuser(email="root@example.com", password="pw-root-123456")
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import importlib
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-ROLE_APPS = ["members", "loyalty", "rewards", "referrals"]
+ROLE_APPS = ["members", "loyalty", "rewards", "referrals", "engagement"]
 
 
 def _role_migrations() -> list:

@@ -30,7 +30,8 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 INSTALLED_APPS = [
     # Before the admin: program content in each language (<app>/translation.py).
     "modeltranslation",
-    "django.contrib.admin",
+    # Django's admin on the program's own site: sections by task, a dashboard, the brand.
+    "loyalty.backoffice.admin_config.LoyaltyAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

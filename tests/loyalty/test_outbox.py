@@ -103,11 +103,11 @@ def test_expiring_voucher_reminder_is_queued_once_three_days_before(redemption):
 
 
 @pytest.mark.django_db
-def test_a_manager_queues_a_failed_email_again(client, manager_user, redemption):
+def test_a_superuser_queues_a_failed_email_again(client, superuser, redemption):
     OutboxEmail.objects.update(
         status=OutboxStatus.FAILED, attempts=MAX_ATTEMPTS, last_error="timeout"
     )
-    client.force_login(manager_user)
+    client.force_login(superuser)
 
     listing = client.get(reverse("admin:loyalty_outboxemail_changelist"))
     response = client.post(
