@@ -148,9 +148,9 @@ def test_the_file_backends_write_json_lines(tmp_path):
 
 
 @pytest.mark.django_db
-def test_the_admin_reads_passes_and_changes_nothing(client, customer, manager_user, apple_wallet):
+def test_the_admin_reads_passes_and_changes_nothing(client, customer, superuser, apple_wallet):
     wallet_pass = _registered(customer, "phone", "token-phone")
-    client.force_login(manager_user)
+    client.force_login(superuser)
     change_url = reverse("admin:members_walletpass_change", args=[wallet_pass.pk])
 
     listing = client.get(reverse("admin:members_walletpass_changelist"))
