@@ -15,8 +15,9 @@ from django.urls import reverse
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from loyalty.backoffice.dashboard import REPORTS_PERMISSION, dashboard_figures
+from loyalty.backoffice.dashboard import dashboard_figures
 from loyalty.backoffice.review import REVIEW_PERMISSION
+from loyalty.backoffice.views import REPORTS_PERMISSION
 from loyalty.services.program import program_settings_get
 
 

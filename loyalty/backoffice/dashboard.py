@@ -11,6 +11,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from loyalty.backoffice.review import REVIEW_PERMISSION
+from loyalty.backoffice.views import REPORTS_PERMISSION
 from loyalty.models import EntryKind, OutboxEmail, OutboxStatus, PointsEntry, Purchase
 from loyalty.money import money_format
 from loyalty.selectors.holds import purchase_list_held
@@ -19,7 +20,6 @@ from members.models import Member
 from referrals.models import Referral, ReferralStatus
 from rewards.models import Redemption, RedemptionStatus
 
-REPORTS_PERMISSION = "loyalty.view_reports"
 REFERRAL_REVIEW_PERMISSION = "referrals.change_referral"
 
 
